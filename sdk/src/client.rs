@@ -1,0 +1,291 @@
+//! Building clients: where they connect, how they authenticate, how long they wait.
+
+use std::time::Duration;
+
+use crate::auth::AccessToken;
+use crate::error::BuildError;
+use crate::hooks::Inner;
+use crate::{abandoned_carts, carts, storefront};
+
+/// The user agent sent by clients this crate builds its HTTP client for.
+pub const USER_AGENT: &str = concat!("bigcommerce-carts/", env!("CARGO_PKG_VERSION"));
+
+/// How long a request may take, start to end, unless the builder says otherwise.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
+
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Client for a store's management APIs: carts (REST Management v3) and
+/// abandoned carts (v3), at `https://api.bigcommerce.com/stores/{store_hash}/v3`.
+///
+/// Every request carries the access token as `X-Auth-Token`. The operations
+/// are on [`Client::carts`] and [`Client::abandoned_carts`], each a builder:
+///
+/// ```no_run
+/// # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+/// use bigcommerce_carts::{Client, Include};
+///
+/// let client = Client::new("abc123", "access-token")?;
+/// let cart = client
+///     .carts()
+///     .get_cart()
+///     .cart_id("1c9f4d3a-5e8b-4f2a-9d6c-7b1e0a2f3c4d".parse::<uuid::Uuid>()?)
+///     .include(vec![Include::RedirectUrls])
+///     .send()
+///     .await?;
+/// println!("{:?}", cart.into_inner().data);
+/// # Ok(()) }
+/// ```
+///
+/// Cloning is cheap: clones share the connection pool.
+#[derive(Clone, Debug)]
+pub struct Client {
+    carts: carts::Client,
+    abandoned_carts: abandoned_carts::Client,
+}
+
+impl Client {
+    /// A client for the store `store_hash` authenticated by `access_token`,
+    /// with the default timeout and TLS settings.
+    pub fn new(store_hash: impl AsRef<str>, access_token: impl AsRef<str>) -> Result<Self, BuildError> {
+        Self::builder(store_hash, access_token).build()
+    }
+
+    /// A builder, to set the base URL, timeout or HTTP client.
+    pub fn builder(store_hash: impl AsRef<str>, access_token: impl AsRef<str>) -> ClientBuilder {
+        ClientBuilder {
+            store_hash: store_hash.as_ref().to_string(),
+            access_token: Redacted(access_token.as_ref().to_string()),
+            common: Common::default(),
+        }
+    }
+
+    /// The REST Management carts API (v3): carts, line items, redirect URLs,
+    /// cart settings and metafields.
+    pub fn carts(&self) -> &carts::Client {
+        &self.carts
+    }
+
+    /// The Abandoned Carts API (v3): abandoned carts and their settings.
+    pub fn abandoned_carts(&self) -> &abandoned_carts::Client {
+        &self.abandoned_carts
+    }
+}
+
+/// Settings for a [`Client`]. Made by [`Client::builder`].
+#[derive(Debug)]
+#[must_use = "a builder does nothing until `build` is called"]
+pub struct ClientBuilder {
+    store_hash: String,
+    // Held as given until `build` checks it; never shown by `Debug`.
+    access_token: Redacted,
+    common: Common,
+}
+
+impl ClientBuilder {
+    /// Sends requests to `base_url` instead of
+    /// `https://api.bigcommerce.com/stores/{store_hash}/v3`; for tests,
+    /// recorded-response servers and proxies. Operation paths are appended
+    /// to it (`{base_url}/carts`).
+    pub fn base_url(mut self, base_url: impl Into<String>) -> Self {
+        self.common.base_url = Some(base_url.into());
+        self
+    }
+
+    /// Gives up on a request after `timeout` (default [`DEFAULT_TIMEOUT`]).
+    /// Ignored when [`ClientBuilder::http_client`] supplies a client.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.common.timeout = timeout;
+        self
+    }
+
+    /// Sends requests through a `reqwest::Client` you configured (proxies,
+    /// TLS roots, middleware-free pooling shared with the rest of a service).
+    pub fn http_client(mut self, client: reqwest::Client) -> Self {
+        self.common.http = Some(client);
+        self
+    }
+
+    /// Checks the settings and builds the client.
+    pub fn build(self) -> Result<Client, BuildError> {
+        let store_hash = self.store_hash.trim();
+        if store_hash.is_empty() || !store_hash.bytes().all(|b| b.is_ascii_alphanumeric()) {
+            return Err(BuildError::InvalidStoreHash { store_hash: self.store_hash });
+        }
+        let access_token = AccessToken::new(&self.access_token.0)?;
+        let default = format!("https://api.bigcommerce.com/stores/{store_hash}/v3");
+        let (base_url, http) = self.common.resolve(default)?;
+        let inner = Inner { access_token: Some(access_token) };
+        Ok(Client {
+            carts: carts::Client::new_with_client(&base_url, http.clone(), inner.clone()),
+            abandoned_carts: abandoned_carts::Client::new_with_client(&base_url, http, inner),
+        })
+    }
+}
+
+/// Client for a storefront's Storefront Carts API, at
+/// `https://{store_domain}/api/storefront`.
+///
+/// The storefront API needs no token: it acts for the shopper whose session
+/// cookies come with the requests (supply a `reqwest::Client` with a cookie
+/// store through the builder to keep a session).
+#[derive(Clone, Debug)]
+pub struct StorefrontClient {
+    storefront: storefront::Client,
+}
+
+impl StorefrontClient {
+    /// A client for the storefront at `store_domain` (a host name, such as
+    /// `shop.example.com`).
+    pub fn new(store_domain: impl AsRef<str>) -> Result<Self, BuildError> {
+        Self::builder(store_domain).build()
+    }
+
+    /// A builder, to set the base URL, timeout or HTTP client.
+    pub fn builder(store_domain: impl AsRef<str>) -> StorefrontClientBuilder {
+        StorefrontClientBuilder { store_domain: store_domain.as_ref().to_string(), common: Common::default() }
+    }
+
+    /// The Storefront Carts operations.
+    pub fn carts(&self) -> &storefront::Client {
+        &self.storefront
+    }
+}
+
+/// Settings for a [`StorefrontClient`]. Made by [`StorefrontClient::builder`].
+#[derive(Debug)]
+#[must_use = "a builder does nothing until `build` is called"]
+pub struct StorefrontClientBuilder {
+    store_domain: String,
+    common: Common,
+}
+
+impl StorefrontClientBuilder {
+    /// Sends requests to `base_url` instead of `https://{store_domain}/api/storefront`.
+    pub fn base_url(mut self, base_url: impl Into<String>) -> Self {
+        self.common.base_url = Some(base_url.into());
+        self
+    }
+
+    /// Gives up on a request after `timeout` (default [`DEFAULT_TIMEOUT`]).
+    /// Ignored when [`StorefrontClientBuilder::http_client`] supplies a client.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.common.timeout = timeout;
+        self
+    }
+
+    /// Sends requests through a `reqwest::Client` you configured.
+    pub fn http_client(mut self, client: reqwest::Client) -> Self {
+        self.common.http = Some(client);
+        self
+    }
+
+    /// Checks the settings and builds the client.
+    pub fn build(self) -> Result<StorefrontClient, BuildError> {
+        let domain = self.store_domain.trim();
+        let valid = !domain.is_empty()
+            && domain.bytes().all(|b| b.is_ascii_alphanumeric() || b"-.:".contains(&b))
+            && url::Url::parse(&format!("https://{domain}")).is_ok_and(|u| u.host_str().is_some());
+        if !valid {
+            return Err(BuildError::InvalidStoreDomain { store_domain: self.store_domain });
+        }
+        let (base_url, http) = self.common.resolve(format!("https://{domain}/api/storefront"))?;
+        let inner = Inner { access_token: None };
+        Ok(StorefrontClient { storefront: storefront::Client::new_with_client(&base_url, http, inner) })
+    }
+}
+
+/// What both builders share.
+#[derive(Debug)]
+struct Common {
+    base_url: Option<String>,
+    timeout: Duration,
+    http: Option<reqwest::Client>,
+}
+
+impl Default for Common {
+    fn default() -> Self {
+        Self { base_url: None, timeout: DEFAULT_TIMEOUT, http: None }
+    }
+}
+
+impl Common {
+    /// The checked base URL (without a trailing slash, as the generated code
+    /// appends paths starting with one) and the HTTP client.
+    fn resolve(self, default_base_url: String) -> Result<(String, reqwest::Client), BuildError> {
+        let base_url = self.base_url.unwrap_or(default_base_url);
+        let parsed = url::Url::parse(&base_url)
+            .map_err(|e| BuildError::InvalidBaseUrl { url: base_url.clone(), reason: e.to_string() })?;
+        if !matches!(parsed.scheme(), "http" | "https") {
+            return Err(BuildError::InvalidBaseUrl {
+                url: base_url,
+                reason: format!("the scheme is {:?}; expected http or https", parsed.scheme()),
+            });
+        }
+        if parsed.query().is_some() || parsed.fragment().is_some() {
+            return Err(BuildError::InvalidBaseUrl {
+                url: base_url,
+                reason: "it has a query or fragment; operation paths are appended to it".into(),
+            });
+        }
+        let http = match self.http {
+            Some(http) => http,
+            None => reqwest::Client::builder()
+                .user_agent(crate::client::USER_AGENT)
+                .connect_timeout(CONNECT_TIMEOUT)
+                .timeout(self.timeout)
+                .build()?,
+        };
+        Ok((base_url.trim_end_matches('/').to_string(), http))
+    }
+}
+
+/// A string whose `Debug` output is redacted.
+struct Redacted(String);
+
+impl std::fmt::Debug for Redacted {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("<redacted>")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use progenitor_client::ClientInfo;
+
+    #[test]
+    fn management_client_targets_the_store() {
+        let client = Client::new("abc123", "tok").unwrap();
+        assert_eq!(client.carts().baseurl(), "https://api.bigcommerce.com/stores/abc123/v3");
+        assert_eq!(client.abandoned_carts().baseurl(), "https://api.bigcommerce.com/stores/abc123/v3");
+    }
+
+    #[test]
+    fn base_url_overrides_and_loses_its_trailing_slash() {
+        let client = Client::builder("abc123", "tok").base_url("http://127.0.0.1:9/stores/x/v3/").build().unwrap();
+        assert_eq!(client.carts().baseurl(), "http://127.0.0.1:9/stores/x/v3");
+    }
+
+    #[test]
+    fn bad_inputs_are_named() {
+        let error = Client::new("abc/../123", "tok").unwrap_err();
+        assert!(matches!(&error, BuildError::InvalidStoreHash { store_hash } if store_hash == "abc/../123"));
+        let error = Client::builder("abc", "tok").base_url("ftp://x").build().unwrap_err();
+        assert!(error.to_string().contains("ftp://x"), "{error}");
+        let error = StorefrontClient::new("https://shop.example.com/").unwrap_err();
+        assert!(error.to_string().contains("invalid store domain"), "{error}");
+        assert!(StorefrontClient::new("shop.example.com:8443").is_ok());
+    }
+
+    #[test]
+    fn debug_output_never_shows_the_token() {
+        let secret = "very-secret-token-42";
+        let builder = Client::builder("abc", secret);
+        assert!(!format!("{builder:?}").contains(secret));
+        let client = builder.build().unwrap();
+        assert!(!format!("{client:?}").contains(secret));
+        let error = Client::new("abc", "bad token\n").unwrap_err();
+        assert!(!format!("{error:?} {error}").contains("bad token"));
+    }
+}

@@ -1,0 +1,185 @@
+//! The one seam into every request the generated clients make: credentials
+//! and the wire fixes the generator cannot know about.
+//!
+//! progenitor calls [`ClientHooks::pre`] on each built request and
+//! [`ClientHooks::exec`] to send it. Here they:
+//! - add `X-Auth-Token` (progenitor ignores `securitySchemes`);
+//! - send `Accept` and `Content-Type` as `application/json` (the specs declare
+//!   them as header parameters, which the generator's normalization drops);
+//! - drop the `api-version` header progenitor adds from the spec's version,
+//!   which the API does not know;
+//! - join array query parameters documented as `style: form, explode: false`
+//!   (`include`) into one comma-separated value, where progenitor repeats the
+//!   key;
+//! - hand an empty success body to the decoder as JSON `null` for operations
+//!   documented to answer with or without a body (`deleteCartLineItem`
+//!   answers 204 when removing the last item deleted the cart), whose success
+//!   type is an `Option`.
+
+use progenitor_client::{ClientHooks, ClientInfo, OperationInfo};
+use reqwest::header::{ACCEPT, CONTENT_LENGTH, CONTENT_TYPE, HeaderName, HeaderValue};
+
+use crate::auth::AccessToken;
+
+/// State shared by the generated clients of one [`crate::Client`] or
+/// [`crate::StorefrontClient`]. Built by those clients; it is public only
+/// because the generated constructors name it.
+#[derive(Clone, Debug)]
+pub struct Inner {
+    pub(crate) access_token: Option<AccessToken>,
+}
+
+const X_AUTH_TOKEN: HeaderName = HeaderName::from_static("x-auth-token");
+const API_VERSION: HeaderName = HeaderName::from_static("api-version");
+const JSON: HeaderValue = HeaderValue::from_static("application/json");
+
+/// Implements the hooks for one generated client, with that API's wire tables.
+macro_rules! client_hooks {
+    ($($module:ident),*) => {$(
+        impl ClientHooks<Inner> for crate::$module::Client {
+            async fn pre<E>(
+                &self,
+                request: &mut reqwest::Request,
+                info: &OperationInfo,
+            ) -> Result<(), progenitor_client::Error<E>> {
+                prepare(self.inner(), request, info.operation_id, crate::$module::wire::COMMA_SEPARATED_QUERY);
+                Ok(())
+            }
+
+            async fn exec(
+                &self,
+                request: reqwest::Request,
+                info: &OperationInfo,
+            ) -> reqwest::Result<reqwest::Response> {
+                let response = self.client().execute(request).await?;
+                Ok(empty_success_as_null(response, info.operation_id, crate::$module::wire::EMPTY_SUCCESS_AS_NULL))
+            }
+        }
+    )*};
+}
+
+client_hooks!(carts, abandoned_carts, storefront);
+
+/// Applies the request-side fixes described in the module documentation.
+pub(crate) fn prepare(
+    inner: &Inner,
+    request: &mut reqwest::Request,
+    operation_id: &str,
+    comma_separated: &[(&str, &str)],
+) {
+    let headers = request.headers_mut();
+    headers.remove(API_VERSION);
+    if let Some(token) = &inner.access_token {
+        headers.insert(X_AUTH_TOKEN, token.header_value());
+    }
+    headers.entry(ACCEPT).or_insert(JSON);
+    headers.entry(CONTENT_TYPE).or_insert(JSON);
+
+    let names: Vec<&str> =
+        comma_separated.iter().filter(|(op, _)| *op == operation_id).map(|(_, name)| *name).collect();
+    if names.is_empty() {
+        return;
+    }
+    if let Some(query) = request.url().query() {
+        let joined = join_repeated_keys(query, &names);
+        if joined != query {
+            request.url_mut().set_query(Some(&joined));
+        }
+    }
+}
+
+/// Rewrites `k=a&x=1&k=b` as `k=a,b&x=1` for each key in `names`, leaving
+/// every other byte of the query as it was. Values stay percent-encoded as
+/// progenitor encoded them, so a comma inside a value (`%2C`) is never
+/// mistaken for the separator.
+pub(crate) fn join_repeated_keys(query: &str, names: &[&str]) -> String {
+    let mut segments: Vec<(String, Vec<String>)> = Vec::new();
+    for segment in query.split('&').filter(|s| !s.is_empty()) {
+        let (key, value) = segment.split_once('=').unwrap_or((segment, ""));
+        let decoded: String = url::form_urlencoded::parse(key.as_bytes()).map(|(k, _)| k.into_owned()).collect();
+        let joinable = names.contains(&decoded.as_str());
+        match segments.iter_mut().find(|(k, _)| joinable && k == key) {
+            Some((_, values)) => values.push(value.to_string()),
+            None if joinable => segments.push((key.to_string(), vec![value.to_string()])),
+            // A key that is not joined keeps its segment untouched.
+            None => segments.push((segment.to_string(), Vec::new())),
+        }
+    }
+    segments
+        .into_iter()
+        .map(|(key, values)| if values.is_empty() { key } else { format!("{key}={}", values.join(",")) })
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+/// For operations listed in `nullable_success`, an empty 2xx body becomes
+/// `null`, which their `Option` success type decodes as `None`.
+pub(crate) fn empty_success_as_null(
+    response: reqwest::Response,
+    operation_id: &str,
+    nullable_success: &[&str],
+) -> reqwest::Response {
+    let empty = response.status() == reqwest::StatusCode::NO_CONTENT
+        || response.headers().get(CONTENT_LENGTH).is_some_and(|v| v.as_bytes() == b"0");
+    if !(response.status().is_success() && empty && nullable_success.contains(&operation_id)) {
+        return response;
+    }
+    let (mut parts, _) = http::Response::<reqwest::Body>::from(response).into_parts();
+    parts.headers.insert(CONTENT_LENGTH, HeaderValue::from_static("4"));
+    parts.headers.insert(CONTENT_TYPE, JSON);
+    reqwest::Response::from(http::Response::from_parts(parts, "null"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn joins_repeated_keys_in_place_and_keeps_other_bytes() {
+        assert_eq!(
+            join_repeated_keys("include=redirect_urls&limit=5&include=promotions.banners", &["include"]),
+            "include=redirect_urls,promotions.banners&limit=5"
+        );
+        assert_eq!(join_repeated_keys("a=1&a=2", &["include"]), "a=1&a=2");
+        assert_eq!(join_repeated_keys("include=x%2Cy&include=z", &["include"]), "include=x%2Cy,z");
+        assert_eq!(join_repeated_keys("include=one", &["include"]), "include=one");
+    }
+
+    fn request(url: &str) -> reqwest::Request {
+        let mut request = reqwest::Request::new(reqwest::Method::POST, url.parse().unwrap());
+        request.headers_mut().insert(API_VERSION, HeaderValue::from_static("3"));
+        request
+    }
+
+    #[test]
+    fn prepare_authenticates_and_fixes_the_wire() {
+        let inner = Inner { access_token: Some(AccessToken::new("token-1").unwrap()) };
+        let mut req = request("https://h/v3/carts?include=redirect_urls&include=promotions.banners");
+        prepare(&inner, &mut req, "createCart", &[("createCart", "include")]);
+        assert_eq!(req.url().query(), Some("include=redirect_urls,promotions.banners"));
+        assert_eq!(req.headers()["x-auth-token"], "token-1");
+        assert!(req.headers()["x-auth-token"].is_sensitive());
+        assert_eq!(req.headers()[ACCEPT], "application/json");
+        assert_eq!(req.headers()[CONTENT_TYPE], "application/json");
+        assert!(req.headers().get(API_VERSION).is_none());
+    }
+
+    #[test]
+    fn prepare_joins_only_the_operations_listed() {
+        let inner = Inner { access_token: None };
+        let mut req = request("https://h/carts?include=a&include=b");
+        prepare(&inner, &mut req, "getCart", &[("createCart", "include")]);
+        assert_eq!(req.url().query(), Some("include=a&include=b"));
+        assert!(req.headers().get("x-auth-token").is_none());
+    }
+
+    #[tokio::test]
+    async fn empty_success_becomes_null_only_where_documented() {
+        let empty = || reqwest::Response::from(http::Response::builder().status(204).body("").unwrap());
+        let rewritten = empty_success_as_null(empty(), "deleteCartLineItem", &["deleteCartLineItem"]);
+        assert_eq!(rewritten.status(), 204);
+        assert_eq!(rewritten.text().await.unwrap(), "null");
+        let untouched = empty_success_as_null(empty(), "deleteCart", &["deleteCartLineItem"]);
+        assert_eq!(untouched.text().await.unwrap(), "");
+    }
+}

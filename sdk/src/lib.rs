@@ -1,0 +1,47 @@
+#![doc = include_str!("../README.md")]
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+
+mod auth;
+mod client;
+mod error;
+mod hooks;
+
+/// The REST Management Carts API (v3): generated from `spec/carts.v3.yaml`.
+///
+/// [`Client`] is reached through [`crate::Client::carts`]; request and
+/// response types are in [`types`], with builders in [`types::builder`].
+#[path = "generated/carts_v3.rs"]
+#[allow(missing_docs, clippy::all, clippy::pedantic, rustdoc::all, unused_imports)]
+#[rustfmt::skip]
+pub mod carts;
+
+/// The Abandoned Carts API (v3): generated from `spec/abandoned_carts.v3.yaml`.
+///
+/// [`Client`] is reached through [`crate::Client::abandoned_carts`].
+#[path = "generated/abandoned_carts_v3.rs"]
+#[allow(missing_docs, clippy::all, clippy::pedantic, rustdoc::all, unused_imports)]
+#[rustfmt::skip]
+pub mod abandoned_carts;
+
+/// The Storefront Carts API: generated from `spec/carts.sf.yaml`.
+///
+/// [`Client`] is reached through [`crate::StorefrontClient::carts`].
+#[path = "generated/carts_sf.rs"]
+#[allow(missing_docs, clippy::all, clippy::pedantic, rustdoc::all, unused_imports)]
+#[rustfmt::skip]
+pub mod storefront;
+
+pub use auth::AccessToken;
+pub use client::{Client, ClientBuilder, DEFAULT_TIMEOUT, StorefrontClient, StorefrontClientBuilder, USER_AGENT};
+pub use error::BuildError;
+pub use progenitor_client::{Error, ResponseValue};
+
+/// The cart object (the `data` of a cart response).
+pub use carts::types::Cart;
+/// The v3 error envelope: `status`, `title`, `type`, `detail`, `errors`.
+pub use carts::types::ErrorBody;
+/// What `include=` may ask for; sent comma-separated (`include=a,b`).
+pub use carts::types::Include;
+/// The redirect URLs of a cart: `cart_url`, `checkout_url`, `embedded_checkout_url`.
+pub use carts::types::RedirectUrls;

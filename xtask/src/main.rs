@@ -1,0 +1,48 @@
+//! Project automation: `cargo xtask <command>`. This file only parses
+//! arguments; each command lives in a module of its own.
+
+mod codegen;
+mod generate;
+mod normalize;
+mod spec;
+
+use std::path::PathBuf;
+
+use anyhow::Result;
+use clap::{Parser, Subcommand};
+
+#[derive(Parser)]
+#[command(name = "cargo xtask", about = "Tasks for the bigcommerce-carts workspace")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Regenerate sdk/src/generated/ from spec/*.yaml, or any spec into a standalone crate.
+    Generate {
+        /// Write nothing; fail naming each generated file that is not up to date.
+        #[arg(long, conflicts_with_all = ["spec", "out"])]
+        check: bool,
+        /// Also list every place the normalization rules rewrote.
+        #[arg(long, short)]
+        verbose: bool,
+        /// Generate this spec file (YAML or JSON) instead of spec/*.yaml ...
+        #[arg(long, requires = "out", value_name = "FILE")]
+        spec: Option<PathBuf>,
+        /// ... into a standalone crate in this directory (Cargo.toml and src/lib.rs).
+        #[arg(long, requires = "spec", value_name = "DIR")]
+        out: Option<PathBuf>,
+    },
+}
+
+fn main() -> Result<()> {
+    match Cli::parse().command {
+        Command::Generate { check, verbose, spec: Some(spec), out: Some(out) } => {
+            let _ = check;
+            generate::generate_standalone(&spec, &out, verbose)
+        }
+        Command::Generate { check, verbose, .. } => generate::generate_sdk(&generate::project_root(), check, verbose),
+    }
+}
