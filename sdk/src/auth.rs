@@ -23,10 +23,13 @@ impl AccessToken {
             return Err(BuildError::InvalidAccessToken { reason: "it is empty" });
         }
         if !token.bytes().all(|b| b.is_ascii_graphic()) {
-            return Err(BuildError::InvalidAccessToken { reason: "it holds characters other than visible ASCII" });
+            return Err(BuildError::InvalidAccessToken {
+                reason: "it holds characters other than visible ASCII",
+            });
         }
-        let mut value = HeaderValue::from_str(token)
-            .map_err(|_| BuildError::InvalidAccessToken { reason: "it is not a valid header value" })?;
+        let mut value = HeaderValue::from_str(token).map_err(|_| BuildError::InvalidAccessToken {
+            reason: "it is not a valid header value",
+        })?;
         value.set_sensitive(true);
         Ok(Self(value))
     }

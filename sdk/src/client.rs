@@ -110,12 +110,16 @@ impl ClientBuilder {
     pub fn build(self) -> Result<Client, BuildError> {
         let store_hash = self.store_hash.trim();
         if store_hash.is_empty() || !store_hash.bytes().all(|b| b.is_ascii_alphanumeric()) {
-            return Err(BuildError::InvalidStoreHash { store_hash: self.store_hash });
+            return Err(BuildError::InvalidStoreHash {
+                store_hash: self.store_hash,
+            });
         }
         let access_token = AccessToken::new(&self.access_token.0)?;
         let default = format!("https://api.bigcommerce.com/stores/{store_hash}/v3");
         let (base_url, http) = self.common.resolve(default)?;
-        let inner = Inner { access_token: Some(access_token) };
+        let inner = Inner {
+            access_token: Some(access_token),
+        };
         Ok(Client {
             carts: carts::Client::new_with_client(&base_url, http.clone(), inner.clone()),
             abandoned_carts: abandoned_carts::Client::new_with_client(&base_url, http, inner),
@@ -143,7 +147,10 @@ impl StorefrontClient {
 
     /// A builder, to set the base URL, timeout or HTTP client.
     pub fn builder(store_domain: impl AsRef<str>) -> StorefrontClientBuilder {
-        StorefrontClientBuilder { store_domain: store_domain.as_ref().to_string(), common: Common::default() }
+        StorefrontClientBuilder {
+            store_domain: store_domain.as_ref().to_string(),
+            common: Common::default(),
+        }
     }
 
     /// The Storefront Carts operations.
@@ -187,11 +194,15 @@ impl StorefrontClientBuilder {
             && domain.bytes().all(|b| b.is_ascii_alphanumeric() || b"-.:".contains(&b))
             && url::Url::parse(&format!("https://{domain}")).is_ok_and(|u| u.host_str().is_some());
         if !valid {
-            return Err(BuildError::InvalidStoreDomain { store_domain: self.store_domain });
+            return Err(BuildError::InvalidStoreDomain {
+                store_domain: self.store_domain,
+            });
         }
         let (base_url, http) = self.common.resolve(format!("https://{domain}/api/storefront"))?;
         let inner = Inner { access_token: None };
-        Ok(StorefrontClient { storefront: storefront::Client::new_with_client(&base_url, http, inner) })
+        Ok(StorefrontClient {
+            storefront: storefront::Client::new_with_client(&base_url, http, inner),
+        })
     }
 }
 
@@ -205,7 +216,11 @@ struct Common {
 
 impl Default for Common {
     fn default() -> Self {
-        Self { base_url: None, timeout: DEFAULT_TIMEOUT, http: None }
+        Self {
+            base_url: None,
+            timeout: DEFAULT_TIMEOUT,
+            http: None,
+        }
     }
 }
 
@@ -214,8 +229,10 @@ impl Common {
     /// appends paths starting with one) and the HTTP client.
     fn resolve(self, default_base_url: String) -> Result<(String, reqwest::Client), BuildError> {
         let base_url = self.base_url.unwrap_or(default_base_url);
-        let parsed = url::Url::parse(&base_url)
-            .map_err(|e| BuildError::InvalidBaseUrl { url: base_url.clone(), reason: e.to_string() })?;
+        let parsed = url::Url::parse(&base_url).map_err(|e| BuildError::InvalidBaseUrl {
+            url: base_url.clone(),
+            reason: e.to_string(),
+        })?;
         if !matches!(parsed.scheme(), "http" | "https") {
             return Err(BuildError::InvalidBaseUrl {
                 url: base_url,
@@ -258,12 +275,18 @@ mod tests {
     fn management_client_targets_the_store() {
         let client = Client::new("abc123", "tok").unwrap();
         assert_eq!(client.carts().baseurl(), "https://api.bigcommerce.com/stores/abc123/v3");
-        assert_eq!(client.abandoned_carts().baseurl(), "https://api.bigcommerce.com/stores/abc123/v3");
+        assert_eq!(
+            client.abandoned_carts().baseurl(),
+            "https://api.bigcommerce.com/stores/abc123/v3"
+        );
     }
 
     #[test]
     fn base_url_overrides_and_loses_its_trailing_slash() {
-        let client = Client::builder("abc123", "tok").base_url("http://127.0.0.1:9/stores/x/v3/").build().unwrap();
+        let client = Client::builder("abc123", "tok")
+            .base_url("http://127.0.0.1:9/stores/x/v3/")
+            .build()
+            .unwrap();
         assert_eq!(client.carts().baseurl(), "http://127.0.0.1:9/stores/x/v3");
     }
 

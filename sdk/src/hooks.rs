@@ -75,8 +75,11 @@ pub(crate) fn prepare(
     headers.entry(ACCEPT).or_insert(JSON);
     headers.entry(CONTENT_TYPE).or_insert(JSON);
 
-    let names: Vec<&str> =
-        comma_separated.iter().filter(|(op, _)| *op == operation_id).map(|(_, name)| *name).collect();
+    let names: Vec<&str> = comma_separated
+        .iter()
+        .filter(|(op, _)| *op == operation_id)
+        .map(|(_, name)| *name)
+        .collect();
     if names.is_empty() {
         return;
     }
@@ -96,7 +99,9 @@ pub(crate) fn join_repeated_keys(query: &str, names: &[&str]) -> String {
     let mut segments: Vec<(String, Vec<String>)> = Vec::new();
     for segment in query.split('&').filter(|s| !s.is_empty()) {
         let (key, value) = segment.split_once('=').unwrap_or((segment, ""));
-        let decoded: String = url::form_urlencoded::parse(key.as_bytes()).map(|(k, _)| k.into_owned()).collect();
+        let decoded: String = url::form_urlencoded::parse(key.as_bytes())
+            .map(|(k, _)| k.into_owned())
+            .collect();
         let joinable = names.contains(&decoded.as_str());
         match segments.iter_mut().find(|(k, _)| joinable && k == key) {
             Some((_, values)) => values.push(value.to_string()),
@@ -107,7 +112,13 @@ pub(crate) fn join_repeated_keys(query: &str, names: &[&str]) -> String {
     }
     segments
         .into_iter()
-        .map(|(key, values)| if values.is_empty() { key } else { format!("{key}={}", values.join(",")) })
+        .map(|(key, values)| {
+            if values.is_empty() {
+                key
+            } else {
+                format!("{key}={}", values.join(","))
+            }
+        })
         .collect::<Vec<_>>()
         .join("&")
 }
@@ -120,7 +131,10 @@ pub(crate) fn empty_success_as_null(
     nullable_success: &[&str],
 ) -> reqwest::Response {
     let empty = response.status() == reqwest::StatusCode::NO_CONTENT
-        || response.headers().get(CONTENT_LENGTH).is_some_and(|v| v.as_bytes() == b"0");
+        || response
+            .headers()
+            .get(CONTENT_LENGTH)
+            .is_some_and(|v| v.as_bytes() == b"0");
     if !(response.status().is_success() && empty && nullable_success.contains(&operation_id)) {
         return response;
     }
@@ -141,7 +155,10 @@ mod tests {
             "include=redirect_urls,promotions.banners&limit=5"
         );
         assert_eq!(join_repeated_keys("a=1&a=2", &["include"]), "a=1&a=2");
-        assert_eq!(join_repeated_keys("include=x%2Cy&include=z", &["include"]), "include=x%2Cy,z");
+        assert_eq!(
+            join_repeated_keys("include=x%2Cy&include=z", &["include"]),
+            "include=x%2Cy,z"
+        );
         assert_eq!(join_repeated_keys("include=one", &["include"]), "include=one");
     }
 
@@ -153,7 +170,9 @@ mod tests {
 
     #[test]
     fn prepare_authenticates_and_fixes_the_wire() {
-        let inner = Inner { access_token: Some(AccessToken::new("token-1").unwrap()) };
+        let inner = Inner {
+            access_token: Some(AccessToken::new("token-1").unwrap()),
+        };
         let mut req = request("https://h/v3/carts?include=redirect_urls&include=promotions.banners");
         prepare(&inner, &mut req, "createCart", &[("createCart", "include")]);
         assert_eq!(req.url().query(), Some("include=redirect_urls,promotions.banners"));

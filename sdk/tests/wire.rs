@@ -10,7 +10,10 @@ use wiremock::{Mock, MockServer, ResponseTemplate};
 const CART_ID: &str = "7d3c1e52-0b6a-4f8e-9a1d-2c5b8e4f6a90";
 
 async fn client(server: &MockServer) -> Client {
-    Client::builder("teststore", "token-for-tests").base_url(server.uri()).build().unwrap()
+    Client::builder("teststore", "token-for-tests")
+        .base_url(server.uri())
+        .build()
+        .unwrap()
 }
 
 fn cart_body() -> serde_json::Value {
@@ -39,8 +42,13 @@ async fn create_cart_sends_include_comma_separated_with_the_token_and_reads_any_
         .expect(1)
         .mount(&server)
         .await;
-    let body = CartCreateRequest::builder()
-        .line_items(vec![LineItemRequest::builder().product_id(126).quantity(2).try_into().unwrap()]);
+    let body = CartCreateRequest::builder().line_items(vec![
+        LineItemRequest::builder()
+            .product_id(126)
+            .quantity(2)
+            .try_into()
+            .unwrap(),
+    ]);
     let response = client(&server)
         .await
         .carts()
@@ -53,7 +61,13 @@ async fn create_cart_sends_include_comma_separated_with_the_token_and_reads_any_
     assert_eq!(response.status(), 200);
     let cart = response.into_inner().data.expect("cart");
     assert_eq!(cart.id.unwrap().to_string(), CART_ID);
-    assert!(cart.redirect_urls.unwrap().embedded_checkout_url.unwrap().contains("embedded=1"));
+    assert!(
+        cart.redirect_urls
+            .unwrap()
+            .embedded_checkout_url
+            .unwrap()
+            .contains("embedded=1")
+    );
 
     let requests = server.received_requests().await.unwrap();
     let request = &requests[0];
@@ -62,9 +76,18 @@ async fn create_cart_sends_include_comma_separated_with_the_token_and_reads_any_
     assert_eq!(request.headers["accept"], "application/json");
     assert_eq!(request.headers["content-type"], "application/json");
     assert!(request.headers.get("api-version").is_none());
-    assert!(request.headers["user-agent"].to_str().unwrap().starts_with("bigcommerce-carts/"));
+    assert!(
+        request.headers["user-agent"]
+            .to_str()
+            .unwrap()
+            .starts_with("bigcommerce-carts/")
+    );
     let sent: serde_json::Value = serde_json::from_slice(&request.body).unwrap();
-    assert_eq!(sent, json!({"line_items": [{"product_id": 126, "quantity": 2}]}), "ids go as integers");
+    assert_eq!(
+        sent,
+        json!({"line_items": [{"product_id": 126, "quantity": 2}]}),
+        "ids go as integers"
+    );
 }
 
 #[tokio::test]
@@ -77,7 +100,9 @@ async fn redirect_urls_carry_free_query_params_and_decode_the_201() {
         .mount(&server)
         .await;
     let request = RedirectUrlsRequest::builder().query_params(
-        [("utm_source".to_string(), "mail".to_string())].into_iter().collect::<std::collections::BTreeMap<_, _>>(),
+        [("utm_source".to_string(), "mail".to_string())]
+            .into_iter()
+            .collect::<std::collections::BTreeMap<_, _>>(),
     );
     let response = client(&server)
         .await
@@ -89,7 +114,15 @@ async fn redirect_urls_carry_free_query_params_and_decode_the_201() {
         .await
         .unwrap();
     assert_eq!(response.status(), 201);
-    assert!(response.into_inner().data.unwrap().cart_url.unwrap().contains("action=load"));
+    assert!(
+        response
+            .into_inner()
+            .data
+            .unwrap()
+            .cart_url
+            .unwrap()
+            .contains("action=load")
+    );
     let sent: serde_json::Value = serde_json::from_slice(&server.received_requests().await.unwrap()[0].body).unwrap();
     assert_eq!(sent, json!({"query_params": {"utm_source": "mail"}}));
 }
@@ -98,7 +131,9 @@ async fn redirect_urls_carry_free_query_params_and_decode_the_201() {
 async fn deleting_the_last_item_answers_204_and_reads_as_none() {
     let server = MockServer::start().await;
     Mock::given(method("DELETE"))
-        .and(path(format!("/carts/{CART_ID}/items/5f1d2a3b-8c9e-4d7f-a6b5-c4d3e2f1a0b9")))
+        .and(path(format!(
+            "/carts/{CART_ID}/items/5f1d2a3b-8c9e-4d7f-a6b5-c4d3e2f1a0b9"
+        )))
         .respond_with(ResponseTemplate::new(204))
         .mount(&server)
         .await;
@@ -128,9 +163,17 @@ async fn an_undocumented_error_status_still_decodes_the_envelope() {
         })))
         .mount(&server)
         .await;
-    let error =
-        client(&server).await.carts().create_cart().body(CartCreateRequest::builder()).send().await.unwrap_err();
-    let Error::ErrorResponse(envelope) = error else { panic!("expected the error envelope, got {error:?}") };
+    let error = client(&server)
+        .await
+        .carts()
+        .create_cart()
+        .body(CartCreateRequest::builder())
+        .send()
+        .await
+        .unwrap_err();
+    let Error::ErrorResponse(envelope) = error else {
+        panic!("expected the error envelope, got {error:?}")
+    };
     assert_eq!(envelope.status(), 422);
     assert_eq!(envelope.status, Some(422));
     assert_eq!(envelope.title.as_deref(), Some("The request is not valid."));
@@ -144,8 +187,17 @@ async fn storefront_requests_carry_no_token() {
         .respond_with(ResponseTemplate::new(204))
         .mount(&server)
         .await;
-    let client = StorefrontClient::builder("shop.example.com").base_url(server.uri()).build().unwrap();
-    client.carts().delete_cart().cart_id(CART_ID.parse::<uuid::Uuid>().unwrap()).send().await.unwrap();
+    let client = StorefrontClient::builder("shop.example.com")
+        .base_url(server.uri())
+        .build()
+        .unwrap();
+    client
+        .carts()
+        .delete_cart()
+        .cart_id(CART_ID.parse::<uuid::Uuid>().unwrap())
+        .send()
+        .await
+        .unwrap();
     let request = &server.received_requests().await.unwrap()[0];
     assert!(request.headers.get("x-auth-token").is_none());
     assert!(request.headers.get("api-version").is_none());

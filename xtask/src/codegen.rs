@@ -38,13 +38,20 @@ pub fn ensure_file_contents(path: &Path, contents: &str, check: bool) -> Result<
 /// Writes through a temporary file in the same directory and renames it into
 /// place, so a reader never sees a half-written file.
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
-    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
     let mut file = tempfile::NamedTempFile::new_in(dir)
         .with_context(|| format!("creating a temporary file in {}", dir.display()))?;
-    file.write_all(bytes).with_context(|| format!("writing {}", path.display()))?;
-    file.as_file().sync_all().with_context(|| format!("flushing {}", path.display()))?;
-    file.persist(path).with_context(|| format!("renaming into {}", path.display()))?;
+    file.write_all(bytes)
+        .with_context(|| format!("writing {}", path.display()))?;
+    file.as_file()
+        .sync_all()
+        .with_context(|| format!("flushing {}", path.display()))?;
+    file.persist(path)
+        .with_context(|| format!("renaming into {}", path.display()))?;
     Ok(())
 }
 
@@ -55,7 +62,10 @@ fn print_diff(path: &Path, old: &str, new: &str) {
     let text = diff
         .unified_diff()
         .context_radius(2)
-        .header(&format!("{} (on disk)", path.display()), &format!("{} (expected)", path.display()))
+        .header(
+            &format!("{} (on disk)", path.display()),
+            &format!("{} (expected)", path.display()),
+        )
         .to_string();
     let lines: Vec<&str> = text.lines().collect();
     for line in lines.iter().take(DIFF_LINES) {

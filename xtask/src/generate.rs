@@ -1,5 +1,5 @@
 //! `cargo xtask generate`: spec/*.yaml → normalize → progenitor → prettyplease
-//! → sdk/src/generated/<spec>.rs.
+//! → `sdk/src/generated/<spec>.rs`.
 
 use std::panic::{self, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
@@ -42,18 +42,27 @@ pub struct Rendered {
 /// crate asks for the same ones as `sdk/Cargo.toml` (a test keeps them in step).
 pub const RUNTIME_DEPENDENCIES: &[(&str, &str)] = &[
     ("progenitor-client", r#""0.15.1""#),
-    ("reqwest", r#"{ version = "0.13", default-features = false, features = ["json", "query"] }"#),
+    (
+        "reqwest",
+        r#"{ version = "0.13", default-features = false, features = ["json", "query"] }"#,
+    ),
     ("serde", r#"{ version = "1", features = ["derive"] }"#),
     ("serde_json", r#""1""#),
     ("schemars", r#"{ version = "0.8.22", features = ["chrono", "uuid1"] }"#),
-    ("chrono", r#"{ version = "0.4", default-features = false, features = ["serde", "std", "clock"] }"#),
+    (
+        "chrono",
+        r#"{ version = "0.4", default-features = false, features = ["serde", "std", "clock"] }"#,
+    ),
     ("uuid", r#"{ version = "1", features = ["serde"] }"#),
     ("regress", r#""0.10""#),
 ];
 
 /// The repository root (the parent of the xtask crate).
 pub fn project_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask sits in the workspace").to_path_buf()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask sits in the workspace")
+        .to_path_buf()
 }
 
 /// The SDK's specs with the module each one generates, sorted by file name.
@@ -71,7 +80,11 @@ pub fn sdk_targets(root: &Path) -> Result<Vec<(PathBuf, PathBuf)>> {
     Ok(specs
         .into_iter()
         .map(|spec| {
-            let stem = spec.file_stem().unwrap_or_default().to_string_lossy().replace(['.', '-'], "_");
+            let stem = spec
+                .file_stem()
+                .unwrap_or_default()
+                .to_string_lossy()
+                .replace(['.', '-'], "_");
             let out = root.join("sdk/src/generated").join(format!("{stem}.rs"));
             (spec, out)
         })
@@ -159,8 +172,15 @@ fn relative(root: &Path, path: &Path) -> String {
 }
 
 fn crate_name(spec_path: &Path) -> String {
-    let stem = spec_path.file_stem().unwrap_or_default().to_string_lossy().to_lowercase();
-    let name: String = stem.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '-' }).collect();
+    let stem = spec_path
+        .file_stem()
+        .unwrap_or_default()
+        .to_string_lossy()
+        .to_lowercase();
+    let name: String = stem
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+        .collect();
     let name = name.trim_matches('-');
     if name.is_empty() || name.starts_with(|c: char| c.is_ascii_digit()) {
         format!("generated-{name}")
@@ -189,7 +209,13 @@ pub fn render(spec_path: &Path, display: &str, flavour: Flavour) -> Result<Rende
     }
     code.push_str(&body);
     let types = count_types(&body);
-    Ok(Rendered { operations: operations(&doc).len(), types, lines: code.lines().count(), code, applied })
+    Ok(Rendered {
+        operations: operations(&doc).len(),
+        types,
+        lines: code.lines().count(),
+        code,
+        applied,
+    })
 }
 
 /// progenitor settings shared by both flavours: the builder interface, one
@@ -207,7 +233,9 @@ fn settings(flavour: Flavour) -> progenitor::GenerationSettings {
         .with_map_type("::std::collections::BTreeMap");
     if flavour == Flavour::Sdk {
         let inner: proc_macro2::TokenStream = "crate::hooks::Inner".parse().expect("a valid path");
-        settings.with_inner_type(inner).with_hooks(progenitor::HooksMode::Expected);
+        settings
+            .with_inner_type(inner)
+            .with_hooks(progenitor::HooksMode::Expected);
     }
     settings
 }
@@ -231,7 +259,10 @@ fn generate_code(doc: &Value, flavour: Flavour) -> Result<String> {
     let table = wire_table(doc);
     // The hooks match table rows by the operation id progenitor hands them;
     // a row naming no generated operation would silently never apply.
-    for name in table.lines().filter_map(|l| l.trim().strip_prefix("(\"").or_else(|| l.trim().strip_prefix('"'))) {
+    for name in table
+        .lines()
+        .filter_map(|l| l.trim().strip_prefix("(\"").or_else(|| l.trim().strip_prefix('"')))
+    {
         let name = name.split('"').next().unwrap_or_default();
         if !code.contains(&format!("operation_id: \"{name}\"")) {
             bail!("internal: wire table names operation {name:?}, which progenitor did not generate under that name");
@@ -320,7 +351,13 @@ fn deepest_failure(doc: &Value) -> Option<(String, String)> {
                 continue;
             }
             check::<openapiv3::Operation>(op, &op_pointer, &mut found);
-            for (index, param) in op.get("parameters").and_then(Value::as_array).into_iter().flatten().enumerate() {
+            for (index, param) in op
+                .get("parameters")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .enumerate()
+            {
                 check::<openapiv3::Parameter>(param, &format!("{op_pointer}/parameters/{index}"), &mut found);
             }
             if let Some(body) = op.get("requestBody") {
@@ -341,7 +378,9 @@ fn deepest_failure(doc: &Value) -> Option<(String, String)> {
     for (pointer, response) in entries(components.and_then(|c| c.get("responses")), "/components/responses") {
         check::<openapiv3::Response>(response, &pointer, &mut found);
     }
-    found.into_iter().max_by_key(|(pointer, _)| pointer.matches('/').count())
+    found
+        .into_iter()
+        .max_by_key(|(pointer, _)| pointer.matches('/').count())
 }
 
 /// Runs progenitor, turning both its errors and its panics (it panics on
@@ -357,7 +396,10 @@ fn run_progenitor(api: &openapiv3::OpenAPI, flavour: Flavour) -> std::result::Re
             .cloned()
             .or_else(|| info.payload().downcast_ref::<&str>().map(|s| s.to_string()))
             .unwrap_or_else(|| "panic without a message".to_string());
-        let place = info.location().map(|l| format!(" ({}:{})", l.file(), l.line())).unwrap_or_default();
+        let place = info
+            .location()
+            .map(|l| format!(" ({}:{})", l.file(), l.line()))
+            .unwrap_or_default();
         *captured.lock().unwrap_or_else(|e| e.into_inner()) = Some(format!("{text}{place}"));
     }));
     let result = panic::catch_unwind(AssertUnwindSafe(|| {
@@ -399,7 +441,9 @@ fn locate_failure(doc: &Value, flavour: Flavour) -> Option<String> {
             }
         }
         single["paths"] = serde_json::json!({ path.clone(): only });
-        let Ok(api) = typed(&single) else { return Some(operation_pointer(&path, &method)) };
+        let Ok(api) = typed(&single) else {
+            return Some(operation_pointer(&path, &method));
+        };
         if run_progenitor(&api, flavour).is_err() {
             return Some(operation_pointer(&path, &method));
         }
@@ -416,7 +460,10 @@ fn count_types(code: &str) -> usize {
             _ => None,
         })
         .map(|(_, items)| {
-            items.iter().filter(|i| matches!(i, syn::Item::Struct(_) | syn::Item::Enum(_) | syn::Item::Type(_))).count()
+            items
+                .iter()
+                .filter(|i| matches!(i, syn::Item::Struct(_) | syn::Item::Enum(_) | syn::Item::Type(_)))
+                .count()
         })
         .unwrap_or(0)
 }
@@ -426,8 +473,11 @@ fn count_types(code: &str) -> usize {
 /// quotes dropped, other non-identifier characters as word breaks, snake case).
 fn method_name(operation_id: &str) -> String {
     use heck::ToSnakeCase;
-    let cleaned: String =
-        operation_id.replace('\'', "").chars().map(|c| if c.is_alphanumeric() || c == '_' { c } else { '-' }).collect();
+    let cleaned: String = operation_id
+        .replace('\'', "")
+        .chars()
+        .map(|c| if c.is_alphanumeric() || c == '_' { c } else { '-' })
+        .collect();
     cleaned.to_snake_case()
 }
 
@@ -448,7 +498,9 @@ fn wire_table(doc: &Value) -> String {
         let lists = [shared, op.get("parameters").cloned().unwrap_or_default()];
         for param in lists.iter().filter_map(Value::as_array).flatten() {
             let param = deref(doc, param);
-            let Some(name) = param.get("name").and_then(Value::as_str) else { continue };
+            let Some(name) = param.get("name").and_then(Value::as_str) else {
+                continue;
+            };
             let schema = param.get("schema").map(|s| deref(doc, s));
             let is_array = schema.and_then(|s| s.get("type")).and_then(Value::as_str) == Some("array");
             let form = param.get("style").and_then(Value::as_str).unwrap_or("form") == "form";
@@ -488,8 +540,10 @@ mod tests {
         let manifest = std::fs::read_to_string(project_root().join("sdk/Cargo.toml")).unwrap();
         for (dependency, _) in RUNTIME_DEPENDENCIES {
             assert!(
-                manifest.lines().any(|l| l.starts_with(&format!("{dependency}.workspace = true"))
-                    || l.starts_with(&format!("{dependency} = "))),
+                manifest
+                    .lines()
+                    .any(|l| l.starts_with(&format!("{dependency}.workspace = true"))
+                        || l.starts_with(&format!("{dependency} = "))),
                 "sdk/Cargo.toml lacks {dependency}"
             );
         }
@@ -497,7 +551,10 @@ mod tests {
 
     #[test]
     fn crate_names_are_valid() {
-        assert_eq!(crate_name(Path::new("x/carts.v3.20220323.a30f9b03.yml")), "carts-v3-20220323-a30f9b03");
+        assert_eq!(
+            crate_name(Path::new("x/carts.v3.20220323.a30f9b03.yml")),
+            "carts-v3-20220323-a30f9b03"
+        );
         assert_eq!(crate_name(Path::new("2024.yml")), "generated-2024");
     }
 }
@@ -518,7 +575,11 @@ mod generation_tests {
         let first = render(&spec, "spec/carts.v3.yaml", Flavour::Sdk).unwrap();
         let second = render(&spec, "spec/carts.v3.yaml", Flavour::Sdk).unwrap();
         assert!(first.code == second.code, "two runs differ");
-        assert!(first.code.starts_with("// @generated by `cargo xtask generate` from spec/carts.v3.yaml (sha256 "));
+        assert!(
+            first
+                .code
+                .starts_with("// @generated by `cargo xtask generate` from spec/carts.v3.yaml (sha256 ")
+        );
     }
 
     fn render_text(name: &str, text: &str) -> Result<Rendered> {
@@ -538,7 +599,10 @@ mod generation_tests {
              responses: {{'200': {{description: ok}}}}\n"
         );
         let error = format!("{:#}", render_text("cookie.yaml", &text).err().unwrap());
-        assert!(error.contains("at /paths/~1carts/get: progenitor cannot take this construct"), "{error}");
+        assert!(
+            error.contains("at /paths/~1carts/get: progenitor cannot take this construct"),
+            "{error}"
+        );
         assert!(error.contains("cookie"), "{error}");
     }
 
@@ -551,8 +615,12 @@ mod generation_tests {
 
     #[test]
     fn openapi_3_1_is_refused_clearly() {
-        let error =
-            format!("{:#}", render_text("new.yaml", "openapi: 3.1.0\ninfo: {title: t, version: '1'}\n").err().unwrap());
+        let error = format!(
+            "{:#}",
+            render_text("new.yaml", "openapi: 3.1.0\ninfo: {title: t, version: '1'}\n")
+                .err()
+                .unwrap()
+        );
         assert!(error.contains("at /openapi: version 3.1.0 is not supported"), "{error}");
     }
 
@@ -568,8 +636,14 @@ mod generation_tests {
         let out = tempfile::tempdir().unwrap();
         generate_standalone(&path, out.path(), false).unwrap();
         let manifest = std::fs::read_to_string(out.path().join("Cargo.toml")).unwrap();
-        assert!(manifest.contains("name = \"tiny\"") && manifest.contains("[workspace]"), "{manifest}");
+        assert!(
+            manifest.contains("name = \"tiny\"") && manifest.contains("[workspace]"),
+            "{manifest}"
+        );
         let lib = std::fs::read_to_string(out.path().join("src/lib.rs")).unwrap();
-        assert!(lib.contains("pub fn get_carts_id(&self)"), "an operation without an id is named after its path");
+        assert!(
+            lib.contains("pub fn get_carts_id(&self)"),
+            "an operation without an id is named after its path"
+        );
     }
 }

@@ -39,7 +39,12 @@ enum Command {
 
 fn main() -> Result<()> {
     match Cli::parse().command {
-        Command::Generate { check, verbose, spec: Some(spec), out: Some(out) } => {
+        Command::Generate {
+            check,
+            verbose,
+            spec: Some(spec),
+            out: Some(out),
+        } => {
             let _ = check;
             generate::generate_standalone(&spec, &out, verbose)
         }

@@ -34,13 +34,34 @@ pub struct Rule {
 /// Every rule, in the order they run. Operation ids come first because the
 /// later rules and every error message name operations by them.
 pub const RULES: &[Rule] = &[
-    Rule { name: "operation_ids", apply: operation_ids },
-    Rule { name: "media_type_headers", apply: media_type_headers },
-    Rule { name: "schema_titles", apply: schema_titles },
-    Rule { name: "uuid_format", apply: uuid_format },
-    Rule { name: "integer_ids", apply: integer_ids },
-    Rule { name: "one_success_response", apply: one_success_response },
-    Rule { name: "one_error_response", apply: one_error_response },
+    Rule {
+        name: "operation_ids",
+        apply: operation_ids,
+    },
+    Rule {
+        name: "media_type_headers",
+        apply: media_type_headers,
+    },
+    Rule {
+        name: "schema_titles",
+        apply: schema_titles,
+    },
+    Rule {
+        name: "uuid_format",
+        apply: uuid_format,
+    },
+    Rule {
+        name: "integer_ids",
+        apply: integer_ids,
+    },
+    Rule {
+        name: "one_success_response",
+        apply: one_success_response,
+    },
+    Rule {
+        name: "one_error_response",
+        apply: one_error_response,
+    },
 ];
 
 /// Runs every rule over `doc` and lists where each one acted.
@@ -160,7 +181,11 @@ fn parameter_lists(doc: &Value) -> Vec<String> {
                 lists.push(format!("{base}/parameters"));
             }
             for method in spec::METHODS {
-                if item.get(method).and_then(|op| op.get("parameters")).is_some_and(Value::is_array) {
+                if item
+                    .get(method)
+                    .and_then(|op| op.get("parameters"))
+                    .is_some_and(Value::is_array)
+                {
                     lists.push(format!("{base}/{method}/parameters"));
                 }
             }
@@ -292,7 +317,10 @@ fn one_success_response(doc: &mut Value, applied: &mut Vec<Applied>) -> Result<(
             response.insert("content".into(), Value::Object(content));
         }
         response.insert("x-documented-statuses".into(), json!(merged.statuses));
-        let target = doc.pointer_mut(&pointer).and_then(Value::as_object_mut).expect("read above");
+        let target = doc
+            .pointer_mut(&pointer)
+            .and_then(Value::as_object_mut)
+            .expect("read above");
         let mut rebuilt = Map::new();
         rebuilt.insert("2XX".into(), Value::Object(response));
         for (key, value) in std::mem::take(target) {
@@ -333,7 +361,10 @@ fn one_error_response(doc: &mut Value, applied: &mut Vec<Applied>) -> Result<()>
         let Some(responses) = doc.pointer(&pointer).and_then(Value::as_object).cloned() else {
             continue;
         };
-        let keys: Vec<&String> = responses.keys().filter(|k| Status::parse(k).is_error_or_default()).collect();
+        let keys: Vec<&String> = responses
+            .keys()
+            .filter(|k| Status::parse(k).is_error_or_default())
+            .collect();
         if keys.len() == 2 && keys.iter().all(|k| *k == "4XX" || *k == "5XX") {
             continue;
         }
@@ -360,7 +391,10 @@ fn one_error_response(doc: &mut Value, applied: &mut Vec<Applied>) -> Result<()>
             response.insert("content".into(), json!({ "application/json": { "schema": schema } }));
         }
         response.insert("x-documented-statuses".into(), json!(merged.statuses));
-        let target = doc.pointer_mut(&pointer).and_then(Value::as_object_mut).expect("read above");
+        let target = doc
+            .pointer_mut(&pointer)
+            .and_then(Value::as_object_mut)
+            .expect("read above");
         target.retain(|key, _| !keys.contains(&key));
         target.insert("4XX".into(), Value::Object(response.clone()));
         target.insert("5XX".into(), Value::Object(response));
@@ -382,7 +416,9 @@ fn api_error_envelope(doc: &Value) -> Option<Value> {
     let mut bodies = BTreeSet::new();
     for (path, method) in operations(doc) {
         let pointer = format!("{}/responses", operation_pointer(&path, &method));
-        let Some(responses) = doc.pointer(&pointer).and_then(Value::as_object) else { continue };
+        let Some(responses) = doc.pointer(&pointer).and_then(Value::as_object) else {
+            continue;
+        };
         for (key, response) in responses {
             if Status::parse(key).is_error_or_default()
                 && let Some(schema) = json_schema(deref(doc, response))
@@ -444,7 +480,11 @@ impl Merged {
             1 => self.bodies[0].clone(),
             _ => json!({ "oneOf": self.bodies }),
         };
-        Some(if self.bodiless { json!({ "nullable": true, "allOf": [schema] }) } else { schema })
+        Some(if self.bodiless {
+            json!({ "nullable": true, "allOf": [schema] })
+        } else {
+            schema
+        })
     }
 }
 
@@ -508,7 +548,11 @@ struct Place {
 fn for_each_schema(doc: &mut Value, visit: &mut dyn FnMut(&mut Map<String, Value>, &Place)) {
     for (pointer, property) in schema_roots(doc) {
         if let Some(schema) = doc.pointer_mut(&pointer) {
-            let place = Place { pointer, property, in_items: false };
+            let place = Place {
+                pointer,
+                property,
+                in_items: false,
+            };
             walk_schema(schema, &place, visit);
         }
     }
@@ -523,26 +567,62 @@ fn walk_schema(schema: &mut Value, place: &Place, visit: &mut dyn FnMut(&mut Map
     if let Some(properties) = object.get_mut("properties").and_then(Value::as_object_mut) {
         for (name, sub) in properties.iter_mut() {
             let pointer = child(&child(&place.pointer, "properties"), name);
-            walk_schema(sub, &Place { pointer, property: Some(name.clone()), in_items: false }, visit);
+            walk_schema(
+                sub,
+                &Place {
+                    pointer,
+                    property: Some(name.clone()),
+                    in_items: false,
+                },
+                visit,
+            );
         }
     }
     if let Some(sub) = object.get_mut("additionalProperties") {
         let pointer = child(&place.pointer, "additionalProperties");
-        walk_schema(sub, &Place { pointer, property: None, in_items: false }, visit);
+        walk_schema(
+            sub,
+            &Place {
+                pointer,
+                property: None,
+                in_items: false,
+            },
+            visit,
+        );
     }
     if let Some(sub) = object.get_mut("items") {
         let pointer = child(&place.pointer, "items");
-        walk_schema(sub, &Place { pointer, property: place.property.clone(), in_items: true }, visit);
+        walk_schema(
+            sub,
+            &Place {
+                pointer,
+                property: place.property.clone(),
+                in_items: true,
+            },
+            visit,
+        );
     }
     if let Some(sub) = object.get_mut("not") {
         let pointer = child(&place.pointer, "not");
-        walk_schema(sub, &Place { pointer, property: place.property.clone(), in_items: place.in_items }, visit);
+        walk_schema(
+            sub,
+            &Place {
+                pointer,
+                property: place.property.clone(),
+                in_items: place.in_items,
+            },
+            visit,
+        );
     }
     for key in ["allOf", "oneOf", "anyOf"] {
         if let Some(list) = object.get_mut(key).and_then(Value::as_array_mut) {
             for (index, sub) in list.iter_mut().enumerate() {
                 let pointer = format!("{}/{index}", child(&place.pointer, key));
-                let sub_place = Place { pointer, property: place.property.clone(), in_items: place.in_items };
+                let sub_place = Place {
+                    pointer,
+                    property: place.property.clone(),
+                    in_items: place.in_items,
+                };
                 walk_schema(sub, &sub_place, visit);
             }
         }
@@ -558,7 +638,11 @@ fn schema_roots(doc: &Value) -> Vec<(String, Option<String>)> {
         components
             .and_then(|c| c.get(kind))
             .and_then(Value::as_object)
-            .map(|m| m.iter().map(|(k, v)| (format!("/components/{kind}/{}", escape(k)), v.clone())).collect())
+            .map(|m| {
+                m.iter()
+                    .map(|(k, v)| (format!("/components/{kind}/{}", escape(k)), v.clone()))
+                    .collect()
+            })
             .unwrap_or_default()
     };
     for (pointer, _) in entries("schemas") {
@@ -611,7 +695,10 @@ fn param_roots(pointer: &str, param: &Value, roots: &mut Vec<(String, Option<Str
     }
     if let Some(content) = param.get("content").and_then(Value::as_object) {
         for media in content.keys() {
-            roots.push((format!("{}/schema", child(&format!("{pointer}/content"), media)), name.clone()));
+            roots.push((
+                format!("{}/schema", child(&format!("{pointer}/content"), media)),
+                name.clone(),
+            ));
         }
     }
 }
@@ -654,7 +741,10 @@ mod tests {
             operation_ids,
             json!({"paths": {"/carts/{cartId}/items": {"get": {"responses": {}}, "post": {"operationId": "add"}}}}),
         );
-        assert_eq!(doc["paths"]["/carts/{cartId}/items"]["get"]["operationId"], "get_carts_cartId_items");
+        assert_eq!(
+            doc["paths"]["/carts/{cartId}/items"]["get"]["operationId"],
+            "get_carts_cartId_items"
+        );
         assert_eq!(doc["paths"]["/carts/{cartId}/items"]["post"]["operationId"], "add");
         assert_eq!(applied.len(), 1);
         assert_eq!(applied[0].pointer, "/paths/~1carts~1{cartId}~1items/get/operationId");
@@ -719,7 +809,10 @@ mod tests {
                 {"name": "id", "in": "path", "schema": {"type": "string", "format": "UUID"}}
             ]}}}}),
         );
-        assert_eq!(doc["paths"]["/c/{id}"]["get"]["parameters"][0]["schema"]["format"], "uuid");
+        assert_eq!(
+            doc["paths"]["/c/{id}"]["get"]["parameters"][0]["schema"]["format"],
+            "uuid"
+        );
         assert_eq!(applied.len(), 1);
     }
 
@@ -780,8 +873,16 @@ mod tests {
         );
         let responses = &doc["paths"]["/c"]["post"]["responses"];
         assert_eq!(responses["2XX"]["content"]["application/json"]["schema"], cart_ref());
-        assert!(responses["2XX"]["description"].as_str().unwrap().contains("Documented success statuses: 201."));
-        assert!(responses.get("default").is_some(), "a default beside a success is an error catch-all");
+        assert!(
+            responses["2XX"]["description"]
+                .as_str()
+                .unwrap()
+                .contains("Documented success statuses: 201.")
+        );
+        assert!(
+            responses.get("default").is_some(),
+            "a default beside a success is an error catch-all"
+        );
     }
 
     #[test]
@@ -818,7 +919,10 @@ mod tests {
             let responses = &doc["paths"][path]["get"]["responses"];
             let keys: Vec<&String> = responses.as_object().unwrap().keys().collect();
             assert_eq!(keys, ["200", "4XX", "5XX"], "{path}");
-            assert_eq!(responses["4XX"]["content"]["application/json"]["schema"], envelope, "{path}");
+            assert_eq!(
+                responses["4XX"]["content"]["application/json"]["schema"], envelope,
+                "{path}"
+            );
         }
         assert_eq!(applied.len(), 2);
     }
@@ -832,6 +936,9 @@ mod tests {
                 "422": {"description": "B.", "content": {"application/json": {"schema": {"$ref": "#/x/B"}}}}
             }}}}}),
         );
-        assert_eq!(doc["paths"]["/a"]["put"]["responses"]["5XX"]["content"]["application/json"]["schema"], json!({}));
+        assert_eq!(
+            doc["paths"]["/a"]["put"]["responses"]["5XX"]["content"]["application/json"]["schema"],
+            json!({})
+        );
     }
 }
