@@ -1,1 +1,12 @@
+//! Contract tests for `bigcommerce-carts`: recorded interactions
+//! ([`cassette`]) replayed over HTTP against the SDK ([`replay`]), and the
+//! documented rules of the Carts APIs ([`rules`]) checked on them; [`suite`]
+//! runs it all for `cargo xtask conformance`.
 
+pub mod cassette;
+pub mod compare;
+pub mod dispatch;
+pub mod replay;
+pub mod rules;
+pub mod spec;
+pub mod suite;

@@ -14,7 +14,8 @@
 //! - hand an empty success body to the decoder as JSON `null` for operations
 //!   documented to answer with or without a body (`deleteCartLineItem`
 //!   answers 204 when removing the last item deleted the cart), whose success
-//!   type is an `Option`.
+//!   type is an `Option`; and an empty error body as `{}`, so a bodiless 404
+//!   is still a typed error with its status.
 
 use progenitor_client::{ClientHooks, ClientInfo, OperationInfo};
 use reqwest::header::{ACCEPT, CONTENT_LENGTH, CONTENT_TYPE, HeaderName, HeaderValue};
@@ -52,7 +53,7 @@ macro_rules! client_hooks {
                 info: &OperationInfo,
             ) -> reqwest::Result<reqwest::Response> {
                 let response = self.client().execute(request).await?;
-                Ok(empty_success_as_null(response, info.operation_id, crate::$module::wire::EMPTY_SUCCESS_AS_NULL))
+                Ok(fill_empty_body(response, info.operation_id, crate::$module::wire::EMPTY_SUCCESS_AS_NULL))
             }
         }
     )*};
@@ -123,25 +124,35 @@ pub(crate) fn join_repeated_keys(query: &str, names: &[&str]) -> String {
         .join("&")
 }
 
-/// For operations listed in `nullable_success`, an empty 2xx body becomes
-/// `null`, which their `Option` success type decodes as `None`.
-pub(crate) fn empty_success_as_null(
+/// Gives empty bodies a JSON reading: for operations listed in
+/// `nullable_success`, an empty 2xx body becomes `null`, which their `Option`
+/// success type decodes as `None`; an empty 4xx/5xx body (a bodiless 404)
+/// becomes `{}`, an error envelope without fields, so the error still comes
+/// back typed and with its status.
+pub(crate) fn fill_empty_body(
     response: reqwest::Response,
     operation_id: &str,
     nullable_success: &[&str],
 ) -> reqwest::Response {
-    let empty = response.status() == reqwest::StatusCode::NO_CONTENT
+    let status = response.status();
+    let empty = status == reqwest::StatusCode::NO_CONTENT
         || response
             .headers()
             .get(CONTENT_LENGTH)
             .is_some_and(|v| v.as_bytes() == b"0");
-    if !(response.status().is_success() && empty && nullable_success.contains(&operation_id)) {
+    let filler = if !empty {
         return response;
-    }
+    } else if status.is_success() && nullable_success.contains(&operation_id) {
+        "null"
+    } else if status.is_client_error() || status.is_server_error() {
+        "{}"
+    } else {
+        return response;
+    };
     let (mut parts, _) = http::Response::<reqwest::Body>::from(response).into_parts();
-    parts.headers.insert(CONTENT_LENGTH, HeaderValue::from_static("4"));
+    parts.headers.insert(CONTENT_LENGTH, HeaderValue::from(filler.len()));
     parts.headers.insert(CONTENT_TYPE, JSON);
-    reqwest::Response::from(http::Response::from_parts(parts, "null"))
+    reqwest::Response::from(http::Response::from_parts(parts, filler))
 }
 
 #[cfg(test)]
@@ -193,12 +204,30 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn empty_success_becomes_null_only_where_documented() {
-        let empty = || reqwest::Response::from(http::Response::builder().status(204).body("").unwrap());
-        let rewritten = empty_success_as_null(empty(), "deleteCartLineItem", &["deleteCartLineItem"]);
+    async fn empty_bodies_get_a_json_reading() {
+        let empty = |status: u16| {
+            let response = http::Response::builder()
+                .status(status)
+                .header(CONTENT_LENGTH, "0")
+                .body("")
+                .unwrap();
+            reqwest::Response::from(response)
+        };
+        let rewritten = fill_empty_body(empty(204), "delete_cart_line_item", &["delete_cart_line_item"]);
         assert_eq!(rewritten.status(), 204);
         assert_eq!(rewritten.text().await.unwrap(), "null");
-        let untouched = empty_success_as_null(empty(), "deleteCart", &["deleteCartLineItem"]);
+        let untouched = fill_empty_body(empty(204), "delete_cart", &["delete_cart_line_item"]);
         assert_eq!(untouched.text().await.unwrap(), "");
+        let error = fill_empty_body(empty(404), "update_cart_currency", &[]);
+        assert_eq!(
+            (error.status().as_u16(), error.text().await.unwrap()),
+            (404, "{}".to_string())
+        );
+        let with_body =
+            reqwest::Response::from(http::Response::builder().status(404).body("{\"title\":\"x\"}").unwrap());
+        assert_eq!(
+            fill_empty_body(with_body, "get_cart", &[]).text().await.unwrap(),
+            "{\"title\":\"x\"}"
+        );
     }
 }

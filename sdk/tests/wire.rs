@@ -202,3 +202,57 @@ async fn storefront_requests_carry_no_token() {
     assert!(request.headers.get("x-auth-token").is_none());
     assert!(request.headers.get("api-version").is_none());
 }
+
+#[tokio::test]
+async fn option_values_go_out_in_every_documented_form() {
+    use bigcommerce_carts::carts::types::{OptionDateValue, OptionFileValue, OptionSelection, OptionValue};
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/carts"))
+        .respond_with(ResponseTemplate::new(201).set_body_json(cart_body()))
+        .mount(&server)
+        .await;
+    let selection = |option_id: i64, value: OptionValue| OptionSelection {
+        option_id: Some(option_id),
+        option_value: Some(value),
+        ..Default::default()
+    };
+    let date = OptionDateValue {
+        day: "07".into(),
+        month: "03".into(),
+        year: "2026".into(),
+    };
+    let file = OptionFileValue {
+        original_name: "crest.png".into(),
+        temporary_path: "88_a1b2c3.png".into(),
+    };
+    let item = LineItemRequest::builder()
+        .product_id(41)
+        .quantity(1)
+        .option_selections(vec![
+            selection(10, OptionValue::Int64(205)),
+            selection(11, OptionValue::String("Engraved: Ada".into())),
+            selection(12, OptionValue::Int64(1_772_841_600)),
+            selection(13, date.into()),
+            selection(14, file.into()),
+        ]);
+    client(&server)
+        .await
+        .carts()
+        .create_cart()
+        .body(CartCreateRequest::builder().line_items(vec![item.try_into().unwrap()]))
+        .send()
+        .await
+        .unwrap();
+    let sent: serde_json::Value = serde_json::from_slice(&server.received_requests().await.unwrap()[0].body).unwrap();
+    assert_eq!(
+        sent["line_items"][0]["option_selections"],
+        json!([
+            {"option_id": 10, "option_value": 205},
+            {"option_id": 11, "option_value": "Engraved: Ada"},
+            {"option_id": 12, "option_value": 1_772_841_600},
+            {"option_id": 13, "option_value": {"day": "07", "month": "03", "year": "2026"}},
+            {"option_id": 14, "option_value": {"originalName": "crest.png", "temporaryPath": "88_a1b2c3.png"}}
+        ])
+    );
+}

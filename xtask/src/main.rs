@@ -28,10 +28,11 @@ enum Command {
         /// Also list every place the normalization rules rewrote.
         #[arg(long, short)]
         verbose: bool,
-        /// Generate this spec file (YAML or JSON) instead of spec/*.yaml ...
-        #[arg(long, requires = "out", value_name = "FILE")]
-        spec: Option<PathBuf>,
-        /// ... into a standalone crate in this directory (Cargo.toml and src/lib.rs).
+        /// Generate these spec files (YAML or JSON) instead of spec/*.yaml ...
+        #[arg(long, requires = "out", value_name = "FILE", num_args = 1..)]
+        spec: Vec<PathBuf>,
+        /// ... into a standalone crate in this directory (Cargo.toml and src/lib.rs; one module per spec when
+        /// several are given).
         #[arg(long, requires = "spec", value_name = "DIR")]
         out: Option<PathBuf>,
     },
@@ -40,14 +41,11 @@ enum Command {
 fn main() -> Result<()> {
     match Cli::parse().command {
         Command::Generate {
-            check,
             verbose,
-            spec: Some(spec),
+            spec,
             out: Some(out),
-        } => {
-            let _ = check;
-            generate::generate_standalone(&spec, &out, verbose)
-        }
+            ..
+        } => generate::generate_standalone(&spec, &out, verbose),
         Command::Generate { check, verbose, .. } => generate::generate_sdk(&generate::project_root(), check, verbose),
     }
 }

@@ -1,0 +1,332 @@
+//! Our specs (`spec/*.yaml`) as the contract tests need them: operations,
+//! their path templates, parameters and documented statuses, and the JSON
+//! schemas of their bodies.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde_json::Value;
+
+use crate::cassette::Api;
+
+/// One operation of a spec.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Operation {
+    /// The API it belongs to.
+    pub api: Api,
+    /// Its `operationId`.
+    pub id: String,
+    /// HTTP method, upper case.
+    pub method: String,
+    /// The path template (`/carts/{cartId}/items`).
+    pub path: String,
+    /// Its parameters, path-level ones included.
+    pub parameters: Vec<Parameter>,
+    /// Documented response statuses (`201`, `409`, `default`), in document order.
+    pub statuses: Vec<String>,
+    /// JSON pointer of the operation in its spec.
+    pub pointer: String,
+}
+
+/// One parameter of an operation.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Parameter {
+    /// Its name on the wire.
+    pub name: String,
+    /// `path`, `query` or `header`.
+    pub location: String,
+    /// Whether it is required.
+    pub required: bool,
+    /// The resolved schema.
+    pub schema: Value,
+    /// `style: form, explode: false` arrays: one comma-separated value.
+    pub comma_separated: bool,
+}
+
+/// The three specs, read from `spec/`.
+#[derive(Debug, Clone)]
+pub struct Specs {
+    docs: BTreeMap<Api, Value>,
+    operations: Vec<Operation>,
+}
+
+/// The workspace's `spec/` folder.
+pub fn default_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../spec")
+}
+
+/// Why the specs could not be read.
+#[derive(Debug, thiserror::Error)]
+#[error("{path}: {message}")]
+pub struct SpecError {
+    /// The spec file.
+    pub path: PathBuf,
+    /// What went wrong.
+    pub message: String,
+}
+
+impl Specs {
+    /// Reads `spec/<api>.yaml` for every API.
+    pub fn load(dir: &Path) -> Result<Self, SpecError> {
+        let mut docs = BTreeMap::new();
+        let mut operations = Vec::new();
+        for api in Api::ALL {
+            let path = dir.join(format!("{}.yaml", api.stem()));
+            let error = |message: String| SpecError {
+                path: path.clone(),
+                message,
+            };
+            let text = std::fs::read_to_string(&path).map_err(|e| error(e.to_string()))?;
+            let doc: Value = serde_yaml_ng::from_str(&text).map_err(|e| error(e.to_string()))?;
+            operations.extend(read_operations(api, &doc));
+            docs.insert(api, doc);
+        }
+        Ok(Self { docs, operations })
+    }
+
+    /// Every operation, by API then document order.
+    pub fn operations(&self) -> &[Operation] {
+        &self.operations
+    }
+
+    /// The operation `id` of `api`.
+    pub fn operation(&self, api: Api, id: &str) -> Option<&Operation> {
+        self.operations.iter().find(|op| op.api == api && op.id == id)
+    }
+
+    /// The spec document of `api`.
+    pub fn doc(&self, api: Api) -> &Value {
+        &self.docs[&api]
+    }
+
+    /// A self-contained JSON Schema (draft 7 wording) for `schema` of `api`'s
+    /// spec: OpenAPI's `nullable` becomes a `null` alternative and every
+    /// `#/components/...` reference points into a `definitions` copy.
+    pub fn json_schema(&self, api: Api, schema: &Value) -> Value {
+        let doc = self.doc(api);
+        let mut definitions = serde_json::Map::new();
+        if let Some(schemas) = doc.pointer("/components/schemas").and_then(Value::as_object) {
+            for (name, s) in schemas {
+                definitions.insert(name.clone(), to_json_schema(s));
+            }
+        }
+        let mut root = to_json_schema(schema);
+        if let Value::Object(map) = &mut root {
+            map.insert("definitions".into(), Value::Object(definitions));
+        } else {
+            root = serde_json::json!({ "allOf": [root], "definitions": definitions });
+        }
+        root
+    }
+
+    /// The schema of `op`'s request body, if it has one.
+    pub fn request_schema(&self, op: &Operation) -> Option<Value> {
+        let doc = self.doc(op.api);
+        let body = deref(doc, doc.pointer(&format!("{}/requestBody", op.pointer))?);
+        body.pointer("/content/application~1json/schema").cloned()
+    }
+
+    /// The schema of `op`'s JSON response for `status`: the documented status
+    /// itself, else the documented `NXX` range, else `default`.
+    pub fn response_schema(&self, op: &Operation, status: u16) -> Option<Value> {
+        let doc = self.doc(op.api);
+        let responses = doc.pointer(&format!("{}/responses", op.pointer))?.as_object()?;
+        let range = format!("{}XX", status / 100);
+        let response = responses
+            .get(&status.to_string())
+            .or_else(|| responses.get(&range))
+            .or_else(|| responses.get("default"))?;
+        deref(doc, response)
+            .pointer("/content/application~1json/schema")
+            .cloned()
+    }
+}
+
+/// Matches a concrete path against a template, giving the path parameters.
+pub fn match_path(template: &str, path: &str) -> Option<BTreeMap<String, String>> {
+    let template: Vec<&str> = template.trim_matches('/').split('/').collect();
+    let actual: Vec<&str> = path.trim_matches('/').split('/').collect();
+    if template.len() != actual.len() {
+        return None;
+    }
+    let mut params = BTreeMap::new();
+    for (t, a) in template.iter().zip(&actual) {
+        match t.strip_prefix('{').and_then(|t| t.strip_suffix('}')) {
+            Some(name) if !a.is_empty() => {
+                params.insert(name.to_string(), a.to_string());
+            }
+            Some(_) => return None,
+            None if t == a => {}
+            None => return None,
+        }
+    }
+    Some(params)
+}
+
+fn read_operations(api: Api, doc: &Value) -> Vec<Operation> {
+    let mut out = Vec::new();
+    let Some(paths) = doc.get("paths").and_then(Value::as_object) else {
+        return out;
+    };
+    for (path, item) in paths {
+        for method in ["get", "put", "post", "delete", "patch"] {
+            let Some(op) = item.get(method) else { continue };
+            let mut parameters = Vec::new();
+            let lists = [item.get("parameters"), op.get("parameters")];
+            for param in lists.into_iter().flatten().filter_map(Value::as_array).flatten() {
+                let param = deref(doc, param);
+                let schema = deref(doc, param.get("schema").unwrap_or(&Value::Null)).clone();
+                let location = param.get("in").and_then(Value::as_str).unwrap_or_default().to_string();
+                let comma_separated = location == "query"
+                    && schema.get("type").and_then(Value::as_str) == Some("array")
+                    && param.get("style").and_then(Value::as_str).unwrap_or("form") == "form"
+                    && param.get("explode").and_then(Value::as_bool) == Some(false);
+                parameters.push(Parameter {
+                    name: param
+                        .get("name")
+                        .and_then(Value::as_str)
+                        .unwrap_or_default()
+                        .to_string(),
+                    location,
+                    required: param.get("required").and_then(Value::as_bool).unwrap_or(false),
+                    schema,
+                    comma_separated,
+                });
+            }
+            let statuses = op
+                .get("responses")
+                .and_then(Value::as_object)
+                .map(|r| r.keys().cloned().collect())
+                .unwrap_or_default();
+            out.push(Operation {
+                api,
+                id: op
+                    .get("operationId")
+                    .and_then(Value::as_str)
+                    .unwrap_or_default()
+                    .to_string(),
+                method: method.to_ascii_uppercase(),
+                path: path.clone(),
+                parameters,
+                statuses,
+                pointer: format!("/paths/{}/{method}", path.replace('~', "~0").replace('/', "~1")),
+            });
+        }
+    }
+    out
+}
+
+/// Follows `$ref` chains inside the document.
+pub fn deref<'a>(doc: &'a Value, mut value: &'a Value) -> &'a Value {
+    for _ in 0..8 {
+        match value
+            .get("$ref")
+            .and_then(Value::as_str)
+            .and_then(|r| r.strip_prefix('#'))
+        {
+            Some(pointer) => match doc.pointer(pointer) {
+                Some(target) => value = target,
+                None => return value,
+            },
+            None => return value,
+        }
+    }
+    value
+}
+
+/// Rewrites an OpenAPI 3.0 schema into JSON Schema: `nullable` adds `null`,
+/// references move from `#/components/schemas/` to `#/definitions/`, and
+/// OpenAPI-only keywords are dropped.
+fn to_json_schema(schema: &Value) -> Value {
+    match schema {
+        Value::Object(map) => {
+            let mut out = serde_json::Map::new();
+            for (key, value) in map {
+                match key.as_str() {
+                    "$ref" => {
+                        let target = value
+                            .as_str()
+                            .unwrap_or_default()
+                            .replace("#/components/schemas/", "#/definitions/");
+                        out.insert(key.clone(), Value::String(target));
+                    }
+                    "nullable" | "example" | "examples" | "discriminator" | "xml" | "externalDocs" | "readOnly"
+                    | "writeOnly" | "deprecated" => {}
+                    k if k.starts_with("x-") => {}
+                    "properties" => {
+                        let props = value
+                            .as_object()
+                            .map(|p| p.iter().map(|(k, v)| (k.clone(), to_json_schema(v))).collect())
+                            .unwrap_or_default();
+                        out.insert(key.clone(), Value::Object(props));
+                    }
+                    "enum" | "required" | "default" => {
+                        out.insert(key.clone(), value.clone());
+                    }
+                    _ => {
+                        out.insert(key.clone(), to_json_schema(value));
+                    }
+                }
+            }
+            if map.get("nullable").and_then(Value::as_bool) == Some(true) {
+                if let Some(Value::Array(values)) = out.get_mut("enum") {
+                    values.push(Value::Null);
+                }
+                return serde_json::json!({ "anyOf": [Value::Object(out), { "type": "null" }] });
+            }
+            Value::Object(out)
+        }
+        Value::Array(items) => Value::Array(items.iter().map(to_json_schema).collect()),
+        other => other.clone(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn paths_match_templates() {
+        let params = match_path("/carts/{cartId}/items/{itemId}", "/carts/a/items/b").unwrap();
+        assert_eq!(params["cartId"], "a");
+        assert_eq!(params["itemId"], "b");
+        assert!(match_path("/carts/{cartId}", "/carts/a/items").is_none());
+        assert!(match_path("/carts/settings", "/carts/x").is_none());
+    }
+
+    #[test]
+    fn nullable_and_references_become_json_schema() {
+        let schema = to_json_schema(&json!({
+            "type": "integer", "nullable": true, "x-deviation": "why", "example": 3
+        }));
+        assert_eq!(schema, json!({"anyOf": [{"type": "integer"}, {"type": "null"}]}));
+        let schema = to_json_schema(&json!({"properties": {"enum": {"$ref": "#/components/schemas/Include"}}}));
+        assert_eq!(
+            schema,
+            json!({"properties": {"enum": {"$ref": "#/definitions/Include"}}})
+        );
+    }
+
+    #[test]
+    fn our_specs_have_every_operation() {
+        let specs = Specs::load(&default_dir()).unwrap();
+        let count = |api| specs.operations().iter().filter(|op| op.api == api).count();
+        assert_eq!(
+            (
+                count(Api::CartsV3),
+                count(Api::AbandonedCartsV3),
+                count(Api::Storefront)
+            ),
+            (21, 5, 7)
+        );
+        let create = specs.operation(Api::CartsV3, "createCartRedirectURL").unwrap();
+        assert_eq!(
+            (create.method.as_str(), create.path.as_str()),
+            ("POST", "/carts/{cartId}/redirect_urls")
+        );
+        assert_eq!(create.statuses, ["201"]);
+        let get = specs.operation(Api::CartsV3, "getCart").unwrap();
+        assert!(get.parameters.iter().any(|p| p.name == "include" && p.comma_separated));
+    }
+}
