@@ -238,6 +238,37 @@ pub fn load(root: &Path, path: &Path) -> Result<Cassette, CassetteError> {
     Ok(cassette)
 }
 
+/// A cassette as YAML, in the documented layout, after a last scan for secrets.
+pub fn to_yaml(cassette: &Cassette) -> Result<String, CassetteError> {
+    let invalid = |message: String| CassetteError::Invalid {
+        path: cassette.file.clone(),
+        message,
+    };
+    let text = serde_yaml_ng::to_string(cassette).map_err(|e| invalid(e.to_string()))?;
+    let leaks = crate::secrets::scan(&text);
+    if !leaks.is_empty() {
+        return Err(invalid(format!(
+            "refusing to write what looks like a secret: {}",
+            leaks.join("; ")
+        )));
+    }
+    Ok(text)
+}
+
+/// Writes `text` to `path` through a temporary file renamed into place.
+pub fn write(path: &Path, text: &str) -> Result<(), CassetteError> {
+    let io = |source| CassetteError::Io {
+        path: path.to_path_buf(),
+        source,
+    };
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir).map_err(io)?;
+    }
+    let temporary = path.with_extension("yaml.partial");
+    std::fs::write(&temporary, text).map_err(io)?;
+    std::fs::rename(&temporary, path).map_err(io)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

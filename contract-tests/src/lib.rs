@@ -6,7 +6,10 @@
 pub mod cassette;
 pub mod compare;
 pub mod dispatch;
+pub mod live;
 pub mod replay;
+pub mod report;
 pub mod rules;
+pub mod secrets;
 pub mod spec;
 pub mod suite;

@@ -219,7 +219,11 @@ fn redirect_status(cases: &[Case<'_>]) -> Checked {
 pub fn redirect_url_problems(urls: &RedirectUrls, cart_id: &str) -> Vec<String> {
     let mut problems = Vec::new();
     /// A URL field: its name, its value, the query parameters it must carry.
-    type Expected<'a> = (&'static str, Option<&'a String>, &'static [(&'static str, &'static str)]);
+    type Expected<'a> = (
+        &'static str,
+        Option<&'a String>,
+        &'static [(&'static str, &'static str)],
+    );
     let expected: [Expected<'_>; 3] = [
         ("cart_url", urls.cart_url.as_ref(), &[("action", "load")]),
         (

@@ -2,6 +2,7 @@
 //! arguments; each command lives in a module of its own.
 
 mod codegen;
+mod conformance;
 mod generate;
 mod normalize;
 mod spec;
@@ -36,6 +37,16 @@ enum Command {
         #[arg(long, requires = "spec", value_name = "DIR")]
         out: Option<PathBuf>,
     },
+    /// The conformance gate: contract tests and documented rules on the recorded responses; writes
+    /// target/conformance/report.json and junit.xml.
+    Conformance {
+        /// Also check a real store (needs BIGCOMMERCE_STORE_HASH and BIGCOMMERCE_ACCESS_TOKEN).
+        #[arg(long)]
+        live: bool,
+    },
+    /// Record the live scenario from a real store into contract-tests/cassettes/, secrets redacted (needs
+    /// BIGCOMMERCE_STORE_HASH and BIGCOMMERCE_ACCESS_TOKEN).
+    Record,
 }
 
 fn main() -> Result<()> {
@@ -47,5 +58,7 @@ fn main() -> Result<()> {
             ..
         } => generate::generate_standalone(&spec, &out, verbose),
         Command::Generate { check, verbose, .. } => generate::generate_sdk(&generate::project_root(), check, verbose),
+        Command::Conformance { live } => conformance::conformance(&generate::project_root(), live),
+        Command::Record => conformance::record(&generate::project_root()),
     }
 }
