@@ -6,8 +6,8 @@
 //! canonical spelling, so [`Mode::Response`] also treats as equal:
 //! - a `null` member and an absent one (optional fields are `Option`s that
 //!   are skipped when `None`);
-//! - an empty array and an absent member (optional lists are `Vec`s that are
-//!   skipped when empty);
+//! - an empty array or object and an absent member (optional lists and maps
+//!   are skipped when empty);
 //! - timestamps naming the same instant (`+00:00` and `Z`).
 //!
 //! [`Mode::Request`] allows nothing else: what the SDK sends must be what was
@@ -94,7 +94,10 @@ fn walk(mode: Mode, path: &str, recorded: &Value, sdk: &Value, out: &mut Vec<Mis
 
 /// Whether an absent member says the same as `value` (response mode only).
 fn same_as_absent(mode: Mode, value: &Value) -> bool {
-    mode == Mode::Response && (value.is_null() || value.as_array().is_some_and(Vec::is_empty))
+    mode == Mode::Response
+        && (value.is_null()
+            || value.as_array().is_some_and(Vec::is_empty)
+            || value.as_object().is_some_and(Map::is_empty))
 }
 
 fn objects(mode: Mode, path: &str, a: &Map<String, Value>, b: &Map<String, Value>, out: &mut Vec<Mismatch>) {
