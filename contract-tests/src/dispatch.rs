@@ -444,7 +444,9 @@ pub const KNOWN: &[(Api, &str)] = &[
     (Api::Storefront, "deleteCartLineItem"),
 ];
 
-fn finish<T: Serialize, E: Serialize + std::fmt::Debug>(result: Result<ResponseValue<T>, Error<E>>) -> Outcome {
+/// Reads the outcome the way a caller does: success as the typed value,
+/// failure through the SDK's one error type.
+fn finish<T: Serialize, X: Into<Error>>(result: Result<ResponseValue<T>, X>) -> Outcome {
     fn json<V: Serialize>(value: &V) -> Option<Value> {
         match serde_json::to_value(value) {
             Ok(Value::Null) | Err(_) => None,
@@ -456,16 +458,18 @@ fn finish<T: Serialize, E: Serialize + std::fmt::Debug>(result: Result<ResponseV
             status: response.status().as_u16(),
             body: json(&*response),
         },
-        Err(Error::ErrorResponse(response)) => {
-            // An empty error body reads as an envelope without fields.
-            let body = json(&*response).filter(|b| b.as_object().is_none_or(|o| !o.is_empty()));
-            Outcome::ErrorBody {
-                status: response.status().as_u16(),
-                body,
+        Err(error) => match error.into() {
+            Error::Api { status, body, .. } => {
+                // An empty error body reads as an envelope without fields.
+                let body = json(&*body).filter(|b| b.as_object().is_none_or(|o| !o.is_empty()));
+                Outcome::ErrorBody {
+                    status: status.as_u16(),
+                    body,
+                }
             }
-        }
-        Err(error) => Outcome::Failed {
-            message: error.to_string(),
+            other => Outcome::Failed {
+                message: other.to_string(),
+            },
         },
     }
 }

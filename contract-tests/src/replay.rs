@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use bigcommerce_carts::{Client, StorefrontClient};
+use bigcommerce_carts::{Client, RetryPolicy, StorefrontClient};
 use serde_json::Value;
 use wiremock::matchers::any;
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -68,11 +68,14 @@ pub async fn replay(specs: &Specs, cassette: &Cassette) -> Replay {
     }
     Mock::given(any()).respond_with(template).mount(&server).await;
 
+    // One cassette is one interaction: the replay must not retry a recorded 429 or 503.
     let management = Client::builder("conformance", TEST_TOKEN)
         .base_url(server.uri())
+        .retry(RetryPolicy::never())
         .build();
     let storefront = StorefrontClient::builder("shop.example.com")
         .base_url(server.uri())
+        .retry(RetryPolicy::never())
         .build();
     let outcome = match (management, storefront) {
         (Ok(management), Ok(storefront)) => dispatch::call(cassette, operation, &management, &storefront).await,

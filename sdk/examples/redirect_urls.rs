@@ -9,8 +9,8 @@
 //! deleted at the end. Redirect URLs carry a token that restores the cart, so only their
 //! addresses without the token are printed.
 
-use bigcommerce_carts::carts::types::{CartCreateRequest, LineItemRequest, RedirectUrls, RedirectUrlsRequest};
-use bigcommerce_carts::{Client, Include};
+use bigcommerce_carts::carts::types::{CartCreateRequest, LineItemRequest, RedirectUrlsRequest};
+use bigcommerce_carts::{Client, Include, RedirectUrls, redact_tokens};
 
 fn env(name: &str) -> Result<String, String> {
     std::env::var(name).map_err(|_| format!("set {name}"))
@@ -18,11 +18,7 @@ fn env(name: &str) -> Result<String, String> {
 
 /// A redirect URL without its `token=` value, which must not be logged.
 fn without_token(url: Option<&String>) -> String {
-    let Some(url) = url else { return "(none)".into() };
-    match url.find("token=") {
-        Some(at) => format!("{}token=<redacted>", &url[..at]),
-        None => url.clone(),
-    }
+    url.map_or_else(|| "(none)".into(), |url| redact_tokens(url))
 }
 
 fn print_urls(label: &str, urls: Option<&RedirectUrls>) {
@@ -41,6 +37,8 @@ fn print_urls(label: &str, urls: Option<&RedirectUrls>) {
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    // Errors convert into bigcommerce_carts::Error, whose messages name the status and the
+    // envelope's title, detail and field errors.
     let store_hash = env("BIGCOMMERCE_STORE_HASH")?;
     let token = env("BIGCOMMERCE_ACCESS_TOKEN")?;
     let product_id: i64 = env("BIGCOMMERCE_PRODUCT_ID")?.parse()?;
@@ -57,7 +55,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .include(vec![Include::RedirectUrls])
         .body(CartCreateRequest::builder().line_items(vec![item.try_into()?]))
         .send()
-        .await?;
+        .await
+        .map_err(bigcommerce_carts::Error::from)?;
     println!("createCart answered {}", created.status());
     let cart = created.into_inner().data.ok_or("the answer has no cart")?;
     let cart_id = cart.id.ok_or("the cart has no id")?;
@@ -70,11 +69,18 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .cart_id(cart_id)
         .body(RedirectUrlsRequest::builder())
         .send()
-        .await?;
+        .await
+        .map_err(bigcommerce_carts::Error::from)?;
     println!("createCartRedirectURL answered {}", fresh.status());
     print_urls("fresh redirect URLs", fresh.into_inner().data.as_ref());
 
-    let deleted = client.carts().delete_cart().cart_id(cart_id).send().await?;
+    let deleted = client
+        .carts()
+        .delete_cart()
+        .cart_id(cart_id)
+        .send()
+        .await
+        .map_err(bigcommerce_carts::Error::from)?;
     println!("deleteCart answered {}", deleted.status());
     Ok(())
 }

@@ -5,6 +5,8 @@ use std::time::Duration;
 use crate::auth::AccessToken;
 use crate::error::BuildError;
 use crate::hooks::Inner;
+use crate::limit::DEFAULT_MAX_BODY;
+use crate::retry::{RateLimit, RetryPolicy};
 use crate::{abandoned_carts, carts, storefront};
 
 /// The user agent sent by clients this crate builds its HTTP client for.
@@ -70,6 +72,13 @@ impl Client {
     pub fn abandoned_carts(&self) -> &abandoned_carts::Client {
         &self.abandoned_carts
     }
+
+    /// The rate-limit figures of the last answer that carried them (shared
+    /// by this client's clones), so a caller can pace itself.
+    pub fn rate_limit(&self) -> Option<RateLimit> {
+        use progenitor_client::ClientInfo;
+        self.carts.inner().rate_limit.last()
+    }
 }
 
 /// Settings for a [`Client`]. Made by [`Client::builder`].
@@ -106,6 +115,20 @@ impl ClientBuilder {
         self
     }
 
+    /// When and how often to try a request again (default
+    /// [`RetryPolicy::default`]; [`RetryPolicy::never`] turns retries off).
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.common.retry = policy;
+        self
+    }
+
+    /// The largest answer body read, in bytes (default 16 MiB); a larger
+    /// one ends the call with [`crate::Error::InvalidResponse`].
+    pub fn max_body_size(mut self, bytes: u64) -> Self {
+        self.common.max_body = bytes;
+        self
+    }
+
     /// Checks the settings and builds the client.
     pub fn build(self) -> Result<Client, BuildError> {
         let store_hash = self.store_hash.trim();
@@ -116,10 +139,9 @@ impl ClientBuilder {
         }
         let access_token = AccessToken::new(&self.access_token.0)?;
         let default = format!("https://api.bigcommerce.com/stores/{store_hash}/v3");
+        let (retry, max_body) = (self.common.retry.clone(), self.common.max_body);
         let (base_url, http) = self.common.resolve(default)?;
-        let inner = Inner {
-            access_token: Some(access_token),
-        };
+        let inner = Inner::new(Some(access_token), retry, max_body);
         Ok(Client {
             carts: carts::Client::new_with_client(&base_url, http.clone(), inner.clone()),
             abandoned_carts: abandoned_carts::Client::new_with_client(&base_url, http, inner),
@@ -187,6 +209,18 @@ impl StorefrontClientBuilder {
         self
     }
 
+    /// When and how often to try a request again (default [`RetryPolicy::default`]).
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.common.retry = policy;
+        self
+    }
+
+    /// The largest answer body read, in bytes (default 16 MiB).
+    pub fn max_body_size(mut self, bytes: u64) -> Self {
+        self.common.max_body = bytes;
+        self
+    }
+
     /// Checks the settings and builds the client.
     pub fn build(self) -> Result<StorefrontClient, BuildError> {
         let domain = self.store_domain.trim();
@@ -198,8 +232,9 @@ impl StorefrontClientBuilder {
                 store_domain: self.store_domain,
             });
         }
+        let (retry, max_body) = (self.common.retry.clone(), self.common.max_body);
         let (base_url, http) = self.common.resolve(format!("https://{domain}/api/storefront"))?;
-        let inner = Inner { access_token: None };
+        let inner = Inner::new(None, retry, max_body);
         Ok(StorefrontClient {
             storefront: storefront::Client::new_with_client(&base_url, http, inner),
         })
@@ -212,6 +247,8 @@ struct Common {
     base_url: Option<String>,
     timeout: Duration,
     http: Option<reqwest::Client>,
+    retry: RetryPolicy,
+    max_body: u64,
 }
 
 impl Default for Common {
@@ -220,6 +257,8 @@ impl Default for Common {
             base_url: None,
             timeout: DEFAULT_TIMEOUT,
             http: None,
+            retry: RetryPolicy::default(),
+            max_body: DEFAULT_MAX_BODY,
         }
     }
 }

@@ -39,3 +39,175 @@ pub enum BuildError {
     #[error("cannot build the HTTP client")]
     Http(#[from] reqwest::Error),
 }
+
+use reqwest::StatusCode;
+
+use crate::ErrorBody;
+use crate::retry::RateLimit;
+
+/// Why a call failed: the one error type of the crate's calls.
+///
+/// Every generated `send()` returns `progenitor_client::Error<E>`; `?` in a
+/// function returning `Result<_, bigcommerce_carts::Error>` (or
+/// `.map_err(Error::from)`) turns it into this. Neither `Display` nor
+/// `Debug` shows the access token or the body of a cart (whose redirect URLs
+/// carry tokens).
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The API answered with an error status; `body` is its error envelope
+    /// (empty when the answer had none).
+    #[error("{}", describe(*status, body))]
+    Api {
+        /// The HTTP status.
+        status: StatusCode,
+        /// The decoded v3 error envelope.
+        body: Box<ErrorBody>,
+        /// The rate-limit figures of the answer, when it had them (a 429 does).
+        rate_limit: Option<RateLimit>,
+    },
+    /// The request could not be built from the values given to the builder.
+    #[error("invalid request: {0}")]
+    InvalidRequest(String),
+    /// An answer came, but not one the operation's type can hold: a body
+    /// that is not JSON, is cut short, has values of the wrong type, or is
+    /// over the size limit.
+    #[error("unreadable answer from the API: {reason}")]
+    InvalidResponse {
+        /// What was wrong with it.
+        reason: String,
+    },
+    /// No (complete) answer: the connection failed, dropped or timed out.
+    #[error("no answer from the API: {0}")]
+    Transport(#[source] reqwest::Error),
+}
+
+impl Error {
+    /// The HTTP status, for errors the API answered.
+    pub fn status(&self) -> Option<StatusCode> {
+        match self {
+            Error::Api { status, .. } => Some(*status),
+            Error::Transport(e) => e.status(),
+            _ => None,
+        }
+    }
+
+    /// The error envelope, for errors the API answered.
+    pub fn body(&self) -> Option<&ErrorBody> {
+        match self {
+            Error::Api { body, .. } => Some(body),
+            _ => None,
+        }
+    }
+
+    /// The rate-limit figures the error answer carried.
+    pub fn rate_limit(&self) -> Option<RateLimit> {
+        match self {
+            Error::Api { rate_limit, .. } => *rate_limit,
+            _ => None,
+        }
+    }
+}
+
+fn describe(status: StatusCode, body: &ErrorBody) -> String {
+    let mut text = status.to_string();
+    for part in [&body.title, &body.detail].into_iter().flatten() {
+        let part = crate::redact::redact_tokens(part.trim());
+        if !part.is_empty() && !text.contains(&part) {
+            text.push_str(": ");
+            text.push_str(&part);
+        }
+    }
+    if let Some(errors) = &body.errors
+        && let Ok(serde_json::Value::Object(fields)) = serde_json::to_value(errors)
+    {
+        let listed: Vec<String> = fields
+            .iter()
+            .map(|(field, message)| {
+                let message = message
+                    .as_str()
+                    .map(str::to_string)
+                    .unwrap_or_else(|| message.to_string());
+                format!("{field}: {}", crate::redact::redact_tokens(&message))
+            })
+            .collect();
+        if !listed.is_empty() {
+            text.push_str(&format!(" ({})", listed.join("; ")));
+        }
+    }
+    text
+}
+
+/// Error envelopes of the three APIs, read as the management API's [`ErrorBody`].
+pub trait ErrorEnvelope {
+    /// The envelope as an [`ErrorBody`].
+    fn into_error_body(self) -> ErrorBody;
+}
+
+impl ErrorEnvelope for ErrorBody {
+    fn into_error_body(self) -> ErrorBody {
+        self
+    }
+}
+
+/// The envelopes share their field names, so one reads as the other; a
+/// field the other lacks is dropped.
+fn convert<T: serde::Serialize>(envelope: &T) -> ErrorBody {
+    serde_json::to_value(envelope)
+        .ok()
+        .and_then(|v| serde_json::from_value(v).ok())
+        .unwrap_or_default()
+}
+
+impl ErrorEnvelope for crate::abandoned_carts::types::ErrorBody {
+    fn into_error_body(self) -> ErrorBody {
+        convert(&self)
+    }
+}
+
+impl ErrorEnvelope for crate::storefront::types::ErrorBody {
+    fn into_error_body(self) -> ErrorBody {
+        convert(&self)
+    }
+}
+
+impl ErrorEnvelope for () {
+    fn into_error_body(self) -> ErrorBody {
+        ErrorBody::default()
+    }
+}
+
+impl<E: ErrorEnvelope> From<progenitor_client::Error<E>> for Error {
+    fn from(error: progenitor_client::Error<E>) -> Self {
+        use progenitor_client::Error as Generated;
+        match error {
+            Generated::ErrorResponse(response) => {
+                let status = response.status();
+                let rate_limit = RateLimit::from_headers(response.headers());
+                Error::Api {
+                    status,
+                    body: Box::new(response.into_inner().into_error_body()),
+                    rate_limit,
+                }
+            }
+            Generated::InvalidRequest(message) | Generated::Custom(message) => Error::InvalidRequest(message),
+            Generated::CommunicationError(e) | Generated::InvalidUpgrade(e) => Error::Transport(e),
+            Generated::ResponseBodyError(e) => match crate::limit::too_large(&e) {
+                Some(limit) => Error::InvalidResponse {
+                    reason: format!("the body is over the {limit}-byte limit"),
+                },
+                None => Error::Transport(e),
+            },
+            Generated::InvalidResponsePayload(bytes, e) => Error::InvalidResponse {
+                reason: format!(
+                    "the {} byte body does not fit the operation's type: {}",
+                    bytes.len(),
+                    crate::redact::redact_tokens(&e.to_string())
+                ),
+            },
+            Generated::UnexpectedResponse(response) => Error::InvalidResponse {
+                reason: format!("status {} is not an answer of this operation", response.status()),
+            },
+        }
+    }
+}

@@ -11,16 +11,22 @@
 //! - join array query parameters documented as `style: form, explode: false`
 //!   (`include`) into one comma-separated value, where progenitor repeats the
 //!   key;
+//! - retry on rate limits, overload and gateway errors (see [`crate::retry`])
+//!   and keep the last rate-limit figures;
 //! - hand an empty success body to the decoder as JSON `null` for operations
 //!   documented to answer with or without a body (`deleteCartLineItem`
 //!   answers 204 when removing the last item deleted the cart), whose success
 //!   type is an `Option`; and an empty error body as `{}`, so a bodiless 404
-//!   is still a typed error with its status.
+//!   is still a typed error with its status;
+//! - stop bodies at a size limit, and replace error answers that are not the
+//!   error envelope (a proxy's HTML page) by one saying what came (see
+//!   [`crate::limit`]).
 
 use progenitor_client::{ClientHooks, ClientInfo, OperationInfo};
 use reqwest::header::{ACCEPT, CONTENT_LENGTH, CONTENT_TYPE, HeaderName, HeaderValue};
 
 use crate::auth::AccessToken;
+use crate::retry::{RateLimitState, RetryPolicy, decide};
 
 /// State shared by the generated clients of one [`crate::Client`] or
 /// [`crate::StorefrontClient`]. Built by those clients; it is public only
@@ -28,6 +34,20 @@ use crate::auth::AccessToken;
 #[derive(Clone, Debug)]
 pub struct Inner {
     pub(crate) access_token: Option<AccessToken>,
+    pub(crate) retry: RetryPolicy,
+    pub(crate) rate_limit: RateLimitState,
+    pub(crate) max_body: u64,
+}
+
+impl Inner {
+    pub(crate) fn new(access_token: Option<AccessToken>, retry: RetryPolicy, max_body: u64) -> Self {
+        Self {
+            access_token,
+            retry,
+            rate_limit: RateLimitState::default(),
+            max_body,
+        }
+    }
 }
 
 const X_AUTH_TOKEN: HeaderName = HeaderName::from_static("x-auth-token");
@@ -52,14 +72,55 @@ macro_rules! client_hooks {
                 request: reqwest::Request,
                 info: &OperationInfo,
             ) -> reqwest::Result<reqwest::Response> {
-                let response = self.client().execute(request).await?;
-                Ok(fill_empty_body(response, info.operation_id, crate::$module::wire::EMPTY_SUCCESS_AS_NULL))
+                let inner = self.inner();
+                let response = send(self.client(), inner, request, info.operation_id).await?;
+                let response = fill_empty_body(response, info.operation_id, crate::$module::wire::EMPTY_SUCCESS_AS_NULL);
+                Ok(crate::limit::guard::<crate::$module::types::ErrorBody>(response, inner.max_body).await)
             }
         }
     )*};
 }
 
 client_hooks!(carts, abandoned_carts, storefront);
+
+/// Sends `request`, trying again as the retry policy says, and records the
+/// rate-limit figures of every answer.
+pub(crate) async fn send(
+    http: &reqwest::Client,
+    inner: &Inner,
+    request: reqwest::Request,
+    operation_id: &str,
+) -> reqwest::Result<reqwest::Response> {
+    let method = request.method().clone();
+    let mut request = request;
+    let mut attempt = 1;
+    loop {
+        // A body that cannot be copied (a stream) can be sent only once.
+        let spare = request.try_clone();
+        let outcome = http.execute(request).await;
+        if let Ok(response) = &outcome {
+            inner.rate_limit.record(response.headers());
+        }
+        let Some(spare) = spare else { return outcome };
+        let Some((wait, reason)) = decide(&inner.retry, &method, attempt, &outcome, fastrand::f64()) else {
+            return outcome;
+        };
+        let status = outcome.as_ref().ok().map(|r| r.status().as_u16());
+        tracing::warn!(
+            target: "bigcommerce_carts::retry",
+            operation = operation_id,
+            attempt,
+            status,
+            wait_ms = wait.as_millis() as u64,
+            reason = reason.as_str(),
+            "retrying request"
+        );
+        drop(outcome);
+        tokio::time::sleep(wait).await;
+        request = spare;
+        attempt += 1;
+    }
+}
 
 /// Applies the request-side fixes described in the module documentation.
 pub(crate) fn prepare(
@@ -181,9 +242,7 @@ mod tests {
 
     #[test]
     fn prepare_authenticates_and_fixes_the_wire() {
-        let inner = Inner {
-            access_token: Some(AccessToken::new("token-1").unwrap()),
-        };
+        let inner = Inner::new(Some(AccessToken::new("token-1").unwrap()), RetryPolicy::default(), 1024);
         let mut req = request("https://h/v3/carts?include=redirect_urls&include=promotions.banners");
         prepare(&inner, &mut req, "createCart", &[("createCart", "include")]);
         assert_eq!(req.url().query(), Some("include=redirect_urls,promotions.banners"));
@@ -196,7 +255,7 @@ mod tests {
 
     #[test]
     fn prepare_joins_only_the_operations_listed() {
-        let inner = Inner { access_token: None };
+        let inner = Inner::new(None, RetryPolicy::default(), 1024);
         let mut req = request("https://h/carts?include=a&include=b");
         prepare(&inner, &mut req, "getCart", &[("createCart", "include")]);
         assert_eq!(req.url().query(), Some("include=a&include=b"));

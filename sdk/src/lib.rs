@@ -6,6 +6,10 @@ mod auth;
 mod client;
 mod error;
 mod hooks;
+mod limit;
+mod redact;
+mod redirect;
+pub mod retry;
 
 /// The REST Management Carts API (v3): generated from `spec/carts.v3.yaml`.
 ///
@@ -34,8 +38,11 @@ pub mod storefront;
 
 pub use auth::AccessToken;
 pub use client::{Client, ClientBuilder, DEFAULT_TIMEOUT, StorefrontClient, StorefrontClientBuilder, USER_AGENT};
-pub use error::BuildError;
-pub use progenitor_client::{Error, ResponseValue};
+pub use error::{BuildError, Error, ErrorEnvelope};
+pub use limit::DEFAULT_MAX_BODY;
+pub use progenitor_client::ResponseValue;
+pub use redact::redact_tokens;
+pub use retry::{RateLimit, RetryPolicy};
 
 /// The cart object (the `data` of a cart response).
 pub use carts::types::Cart;
@@ -43,5 +50,4 @@ pub use carts::types::Cart;
 pub use carts::types::ErrorBody;
 /// What `include=` may ask for; sent comma-separated (`include=a,b`).
 pub use carts::types::Include;
-/// The redirect URLs of a cart: `cart_url`, `checkout_url`, `embedded_checkout_url`.
-pub use carts::types::RedirectUrls;
+pub use redirect::RedirectUrls;

@@ -163,20 +163,23 @@ async fn an_undocumented_error_status_still_decodes_the_envelope() {
         })))
         .mount(&server)
         .await;
-    let error = client(&server)
+    let error: Error = client(&server)
         .await
         .carts()
         .create_cart()
         .body(CartCreateRequest::builder())
         .send()
         .await
-        .unwrap_err();
-    let Error::ErrorResponse(envelope) = error else {
-        panic!("expected the error envelope, got {error:?}")
-    };
-    assert_eq!(envelope.status(), 422);
+        .unwrap_err()
+        .into();
+    assert_eq!(error.status().map(|s| s.as_u16()), Some(422));
+    let envelope = error.body().expect("the envelope");
     assert_eq!(envelope.status, Some(422));
     assert_eq!(envelope.title.as_deref(), Some("The request is not valid."));
+    assert_eq!(
+        error.to_string(),
+        "422 Unprocessable Entity: The request is not valid. (line_items: line_items is required)"
+    );
 }
 
 #[tokio::test]

@@ -291,6 +291,13 @@ fn settings(flavour: Flavour) -> progenitor::GenerationSettings {
         settings
             .with_inner_type(inner)
             .with_hooks(progenitor::HooksMode::Expected);
+        // Redirect URLs carry the token that restores a cart; the SDK's own
+        // type has the same fields and JSON but a Debug that hides the token.
+        settings.with_replacement(
+            "RedirectUrls",
+            "crate::RedirectUrls",
+            [progenitor::TypeImpl::Default].into_iter(),
+        );
     }
     settings
 }

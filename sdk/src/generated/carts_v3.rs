@@ -145,7 +145,7 @@ none. No pattern here, so that stored carts with other spellings still parse.*/
         pub promotions: ::std::option::Option<CartPromotions>,
         ///Redirect URLs of the cart; only present with `include=redirect_urls`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub redirect_urls: ::std::option::Option<RedirectUrls>,
+        pub redirect_urls: ::std::option::Option<crate::RedirectUrls>,
         ///Whether the item prices include tax.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub tax_included: ::std::option::Option<bool>,
@@ -3561,32 +3561,6 @@ or, where set, its sale price.*/
             Self::Banner(value)
         }
     }
-    ///Links that restore the cart for a shopper; each is valid for 30 days and works only once.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        PartialEq,
-        schemars::JsonSchema
-    )]
-    pub struct RedirectUrls {
-        ///Opens the cart page with this cart.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub cart_url: ::std::option::Option<::std::string::String>,
-        ///Opens the checkout with this cart.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub checkout_url: ::std::option::Option<::std::string::String>,
-        ///Opens the checkout with this cart, for use in an embedded checkout.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub embedded_checkout_url: ::std::option::Option<::std::string::String>,
-    }
-    impl RedirectUrls {
-        pub fn builder() -> builder::RedirectUrls {
-            Default::default()
-        }
-    }
     ///Options for new redirect URLs.
     #[derive(
         ::serde::Deserialize,
@@ -3625,7 +3599,7 @@ or, where set, its sale price.*/
     )]
     pub struct RedirectUrlsResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub data: ::std::option::Option<RedirectUrls>,
+        pub data: ::std::option::Option<crate::RedirectUrls>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub meta: ::std::option::Option<ResponseMeta>,
     }
@@ -4110,7 +4084,7 @@ or, where set, its sale price.*/
                 ::std::string::String,
             >,
             redirect_urls: ::std::result::Result<
-                ::std::option::Option<super::RedirectUrls>,
+                ::std::option::Option<crate::RedirectUrls>,
                 ::std::string::String,
             >,
             tax_included: ::std::result::Result<
@@ -4338,7 +4312,7 @@ or, where set, its sale price.*/
             }
             pub fn redirect_urls<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::RedirectUrls>>,
+                T: ::std::convert::TryInto<::std::option::Option<crate::RedirectUrls>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.redirect_urls = value
@@ -9764,91 +9738,6 @@ or, where set, its sale price.*/
             }
         }
         #[derive(Clone, Debug)]
-        pub struct RedirectUrls {
-            cart_url: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            checkout_url: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            embedded_checkout_url: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for RedirectUrls {
-            fn default() -> Self {
-                Self {
-                    cart_url: Ok(Default::default()),
-                    checkout_url: Ok(Default::default()),
-                    embedded_checkout_url: Ok(Default::default()),
-                }
-            }
-        }
-        impl RedirectUrls {
-            pub fn cart_url<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.cart_url = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for cart_url: {e}")
-                    });
-                self
-            }
-            pub fn checkout_url<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.checkout_url = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for checkout_url: {e}")
-                    });
-                self
-            }
-            pub fn embedded_checkout_url<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.embedded_checkout_url = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for embedded_checkout_url: {e}"
-                        )
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<RedirectUrls> for super::RedirectUrls {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: RedirectUrls,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    cart_url: value.cart_url?,
-                    checkout_url: value.checkout_url?,
-                    embedded_checkout_url: value.embedded_checkout_url?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::RedirectUrls> for RedirectUrls {
-            fn from(value: super::RedirectUrls) -> Self {
-                Self {
-                    cart_url: Ok(value.cart_url),
-                    checkout_url: Ok(value.checkout_url),
-                    embedded_checkout_url: Ok(value.embedded_checkout_url),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
         pub struct RedirectUrlsRequest {
             query_params: ::std::result::Result<
                 ::std::collections::BTreeMap<
@@ -9905,7 +9794,7 @@ or, where set, its sale price.*/
         #[derive(Clone, Debug)]
         pub struct RedirectUrlsResponse {
             data: ::std::result::Result<
-                ::std::option::Option<super::RedirectUrls>,
+                ::std::option::Option<crate::RedirectUrls>,
                 ::std::string::String,
             >,
             meta: ::std::result::Result<
@@ -9924,7 +9813,7 @@ or, where set, its sale price.*/
         impl RedirectUrlsResponse {
             pub fn data<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::RedirectUrls>>,
+                T: ::std::convert::TryInto<::std::option::Option<crate::RedirectUrls>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.data = value
