@@ -20,7 +20,12 @@ const CART_ID: &str = "2f6d8e1a-3b4c-4d5e-8f9a-0b1c2d3e4f5a";
 /// connection keeps a timer that a paused clock would jump to.
 fn client(uri: &str, retry: RetryPolicy) -> Client {
     let http = reqwest::Client::builder().pool_max_idle_per_host(0).build().unwrap();
-    Client::builder("reliability", "token").base_url(uri).http_client(http).retry(retry).build().unwrap()
+    Client::builder("reliability", "token")
+        .base_url(uri)
+        .http_client(http)
+        .retry(retry)
+        .build()
+        .unwrap()
 }
 
 fn cart() -> serde_json::Value {
@@ -37,7 +42,12 @@ fn limited(reset_ms: &str) -> ResponseTemplate {
 }
 
 async fn get_cart(client: &Client) -> Result<(), Error> {
-    client.carts().get_cart().cart_id(CART_ID.parse::<uuid::Uuid>().unwrap()).send().await?;
+    client
+        .carts()
+        .get_cart()
+        .cart_id(CART_ID.parse::<uuid::Uuid>().unwrap())
+        .send()
+        .await?;
     Ok(())
 }
 
@@ -79,9 +89,17 @@ impl tracing::Subscriber for Retries {
 #[tokio::test(start_paused = true)]
 async fn rate_limits_are_waited_out_as_the_reset_header_says() {
     let server = MockServer::start().await;
-    Mock::given(method("GET")).respond_with(limited("1500")).up_to_n_times(2).mount(&server).await;
     Mock::given(method("GET"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(cart()).insert_header("x-rate-limit-requests-left", "148"))
+        .respond_with(limited("1500"))
+        .up_to_n_times(2)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(cart())
+                .insert_header("x-rate-limit-requests-left", "148"),
+        )
         .mount(&server)
         .await;
     let client = client(&server.uri(), RetryPolicy::default());
@@ -98,7 +116,12 @@ async fn rate_limits_are_waited_out_as_the_reset_header_says() {
 #[tokio::test(start_paused = true)]
 async fn a_refused_post_is_sent_again_but_a_failed_one_is_not() {
     let server = MockServer::start().await;
-    Mock::given(method("POST")).and(path("/carts")).respond_with(limited("200")).up_to_n_times(1).mount(&server).await;
+    Mock::given(method("POST"))
+        .and(path("/carts"))
+        .respond_with(limited("200"))
+        .up_to_n_times(1)
+        .mount(&server)
+        .await;
     Mock::given(method("POST"))
         .and(path("/carts"))
         .respond_with(ResponseTemplate::new(503))
@@ -106,7 +129,14 @@ async fn a_refused_post_is_sent_again_but_a_failed_one_is_not() {
         .await;
     let client = client(&server.uri(), RetryPolicy::default());
     let started = Instant::now();
-    let error: Error = client.carts().create_cart().body(CartCreateRequest::builder()).send().await.unwrap_err().into();
+    let error: Error = client
+        .carts()
+        .create_cart()
+        .body(CartCreateRequest::builder())
+        .send()
+        .await
+        .unwrap_err()
+        .into();
     assert_eq!(requests(&server).await, 2, "the 429 was retried, the 503 was not");
     assert_eq!(started.elapsed(), Duration::from_millis(200));
     assert_eq!(error.status().map(|s| s.as_u16()), Some(503));
@@ -115,7 +145,10 @@ async fn a_refused_post_is_sent_again_but_a_failed_one_is_not() {
 #[tokio::test(start_paused = true)]
 async fn a_reset_beyond_the_longest_wait_comes_back_with_the_figures() {
     let server = MockServer::start().await;
-    Mock::given(method("GET")).respond_with(limited("45000")).mount(&server).await;
+    Mock::given(method("GET"))
+        .respond_with(limited("45000"))
+        .mount(&server)
+        .await;
     let client = client(&server.uri(), RetryPolicy::default().max_wait(Duration::from_secs(10)));
     let started = Instant::now();
     let error = get_cart(&client).await.unwrap_err();
@@ -130,34 +163,57 @@ async fn a_reset_beyond_the_longest_wait_comes_back_with_the_figures() {
 #[tokio::test(start_paused = true)]
 async fn an_overloaded_platform_is_backed_off_from_gradually() {
     let server = MockServer::start().await;
-    Mock::given(method("GET")).respond_with(ResponseTemplate::new(429)).up_to_n_times(3).mount(&server).await;
-    Mock::given(method("GET")).respond_with(ResponseTemplate::new(200).set_body_json(cart())).mount(&server).await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(429))
+        .up_to_n_times(3)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(cart()))
+        .mount(&server)
+        .await;
     let client = client(&server.uri(), RetryPolicy::default());
     let started = Instant::now();
     get_cart(&client).await.unwrap();
     assert_eq!(requests(&server).await, 4);
     // 500 ms, 1 s and 2 s, each jittered into its upper half.
     let waited = started.elapsed();
-    assert!(waited >= Duration::from_millis(1750) && waited <= Duration::from_millis(3500), "{waited:?}");
+    assert!(
+        waited >= Duration::from_millis(1750) && waited <= Duration::from_millis(3500),
+        "{waited:?}"
+    );
 }
 
 #[tokio::test(start_paused = true)]
 async fn an_unavailable_gateway_is_retried_then_succeeds() {
     let server = MockServer::start().await;
-    Mock::given(method("GET")).respond_with(ResponseTemplate::new(503)).up_to_n_times(1).mount(&server).await;
-    Mock::given(method("GET")).respond_with(ResponseTemplate::new(200).set_body_json(cart())).mount(&server).await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(503))
+        .up_to_n_times(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(cart()))
+        .mount(&server)
+        .await;
     let client = client(&server.uri(), RetryPolicy::default());
     let started = Instant::now();
     get_cart(&client).await.unwrap();
     assert_eq!(requests(&server).await, 2);
     let waited = started.elapsed();
-    assert!(waited >= Duration::from_millis(250) && waited <= Duration::from_millis(500), "{waited:?}");
+    assert!(
+        waited >= Duration::from_millis(250) && waited <= Duration::from_millis(500),
+        "{waited:?}"
+    );
 }
 
 #[tokio::test(start_paused = true)]
 async fn retries_can_be_turned_off() {
     let server = MockServer::start().await;
-    Mock::given(method("GET")).respond_with(ResponseTemplate::new(503)).mount(&server).await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(503))
+        .mount(&server)
+        .await;
     let client = client(&server.uri(), RetryPolicy::never());
     let error = get_cart(&client).await.unwrap_err();
     assert_eq!(requests(&server).await, 1);
@@ -168,12 +224,27 @@ async fn retries_can_be_turned_off() {
 async fn slow_answers_time_out_and_are_tried_again() {
     let server = MockServer::start().await;
     Mock::given(method("GET"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(cart()).set_delay(Duration::from_secs(30)))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(cart())
+                .set_delay(Duration::from_secs(30)),
+        )
         .mount(&server)
         .await;
-    let http = reqwest::Client::builder().pool_max_idle_per_host(0).timeout(Duration::from_secs(2)).build().unwrap();
-    let policy = RetryPolicy::default().attempts(3).initial_backoff(Duration::from_millis(100));
-    let client = Client::builder("reliability", "token").base_url(server.uri()).http_client(http).retry(policy).build().unwrap();
+    let http = reqwest::Client::builder()
+        .pool_max_idle_per_host(0)
+        .timeout(Duration::from_secs(2))
+        .build()
+        .unwrap();
+    let policy = RetryPolicy::default()
+        .attempts(3)
+        .initial_backoff(Duration::from_millis(100));
+    let client = Client::builder("reliability", "token")
+        .base_url(server.uri())
+        .http_client(http)
+        .retry(policy)
+        .build()
+        .unwrap();
     let retries = Retries::default();
     let _watching = retries.watch();
     let started = Instant::now();
@@ -184,7 +255,10 @@ async fn slow_answers_time_out_and_are_tried_again() {
     assert_eq!(retries.count(), 2, "three attempts");
     // Three 2 s timeouts, and backoffs of 50-100 ms and 100-200 ms between them.
     let waited = started.elapsed();
-    assert!(waited >= Duration::from_millis(6150) && waited <= Duration::from_millis(6300), "{waited:?}");
+    assert!(
+        waited >= Duration::from_millis(6150) && waited <= Duration::from_millis(6300),
+        "{waited:?}"
+    );
 }
 
 #[tokio::test(start_paused = true)]
@@ -222,5 +296,10 @@ async fn a_proxy_page_becomes_a_typed_error_with_its_status() {
     let client = client(&server.uri(), RetryPolicy::never());
     let error = get_cart(&client).await.unwrap_err();
     assert_eq!(error.status().map(|s| s.as_u16()), Some(502));
-    assert!(error.to_string().starts_with("502 Bad Gateway: the error answer is not the API's error envelope"), "{error}");
+    assert!(
+        error
+            .to_string()
+            .starts_with("502 Bad Gateway: the error answer is not the API's error envelope"),
+        "{error}"
+    );
 }

@@ -121,7 +121,7 @@ pub mod types {
         ///Override for `individual` or `digest` merchant emails.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub merchant_abandoned_cart_email_frequency_type: ::std::option::Option<
-            ChannelAbandonedCartSettingsMerchantAbandonedCartEmailFrequencyType,
+            ::std::string::String,
         >,
         ///Override for the merchant notification address.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -132,66 +132,6 @@ pub mod types {
     impl ChannelAbandonedCartSettings {
         pub fn builder() -> builder::ChannelAbandonedCartSettings {
             Default::default()
-        }
-    }
-    ///Override for `individual` or `digest` merchant emails.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
-    )]
-    pub enum ChannelAbandonedCartSettingsMerchantAbandonedCartEmailFrequencyType {
-        #[serde(rename = "digest")]
-        Digest,
-        #[serde(rename = "individual")]
-        Individual,
-    }
-    impl ::std::fmt::Display
-    for ChannelAbandonedCartSettingsMerchantAbandonedCartEmailFrequencyType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::Digest => f.write_str("digest"),
-                Self::Individual => f.write_str("individual"),
-            }
-        }
-    }
-    impl ::std::str::FromStr
-    for ChannelAbandonedCartSettingsMerchantAbandonedCartEmailFrequencyType {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "digest" => Ok(Self::Digest),
-                "individual" => Ok(Self::Individual),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str>
-    for ChannelAbandonedCartSettingsMerchantAbandonedCartEmailFrequencyType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for ChannelAbandonedCartSettingsMerchantAbandonedCartEmailFrequencyType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
         }
     }
     ///Override for the merchant notification address.
@@ -288,55 +228,18 @@ pub mod types {
         ::serde::Deserialize,
         ::serde::Serialize,
         Clone,
-        Copy,
         Debug,
-        Eq,
-        Hash,
-        Ord,
         PartialEq,
-        PartialOrd,
         schemars::JsonSchema
     )]
+    #[serde(untagged)]
     pub enum EmailFrequencyType {
-        #[serde(rename = "digest")]
-        Digest,
-        #[serde(rename = "individual")]
-        Individual,
+        KnownEmailFrequencyType(KnownEmailFrequencyType),
+        String(::std::string::String),
     }
-    impl ::std::fmt::Display for EmailFrequencyType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::Digest => f.write_str("digest"),
-                Self::Individual => f.write_str("individual"),
-            }
-        }
-    }
-    impl ::std::str::FromStr for EmailFrequencyType {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "digest" => Ok(Self::Digest),
-                "individual" => Ok(Self::Individual),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for EmailFrequencyType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for EmailFrequencyType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
+    impl ::std::convert::From<KnownEmailFrequencyType> for EmailFrequencyType {
+        fn from(value: KnownEmailFrequencyType) -> Self {
+            Self::KnownEmailFrequencyType(value)
         }
     }
     ///Error envelope shared by all error responses. No field is guaranteed.
@@ -430,6 +333,62 @@ pub mod types {
     impl GlobalAbandonedCartSettingsResponse {
         pub fn builder() -> builder::GlobalAbandonedCartSettingsResponse {
             Default::default()
+        }
+    }
+    ///`individual` sends the merchant one email per abandoned cart; `digest` sends one email after a number of abandoned carts.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum KnownEmailFrequencyType {
+        #[serde(rename = "digest")]
+        Digest,
+        #[serde(rename = "individual")]
+        Individual,
+    }
+    impl ::std::fmt::Display for KnownEmailFrequencyType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Digest => f.write_str("digest"),
+                Self::Individual => f.write_str("individual"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for KnownEmailFrequencyType {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "digest" => Ok(Self::Digest),
+                "individual" => Ok(Self::Individual),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for KnownEmailFrequencyType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for KnownEmailFrequencyType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///Response metadata; empty for these endpoints.
@@ -829,9 +788,7 @@ pub mod types {
                 ::std::string::String,
             >,
             merchant_abandoned_cart_email_frequency_type: ::std::result::Result<
-                ::std::option::Option<
-                    super::ChannelAbandonedCartSettingsMerchantAbandonedCartEmailFrequencyType,
-                >,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             merchant_email_address: ::std::result::Result<
@@ -953,11 +910,7 @@ pub mod types {
                 value: T,
             ) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<
-                        super::ChannelAbandonedCartSettingsMerchantAbandonedCartEmailFrequencyType,
-                    >,
-                >,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.merchant_abandoned_cart_email_frequency_type = value

@@ -493,7 +493,7 @@ pub mod types {
         pub sku: ::std::option::Option<::std::string::String>,
         ///Kind of line item.
         #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
-        pub type_: ::std::option::Option<DigitalItemType>,
+        pub type_: ::std::option::Option<::std::string::String>,
         ///URL of the product page.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub url: ::std::option::Option<::std::string::String>,
@@ -507,58 +507,6 @@ pub mod types {
     impl DigitalItem {
         pub fn builder() -> builder::DigitalItem {
             Default::default()
-        }
-    }
-    ///Kind of line item.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
-    )]
-    pub enum DigitalItemType {
-        #[serde(rename = "digital")]
-        Digital,
-    }
-    impl ::std::fmt::Display for DigitalItemType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::Digital => f.write_str("digital"),
-            }
-        }
-    }
-    impl ::std::str::FromStr for DigitalItemType {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "digital" => Ok(Self::Digital),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for DigitalItemType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for DigitalItemType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
         }
     }
     ///ID of a discount applied to a line item; a whole number or a word such as `coupon`.
@@ -656,63 +604,11 @@ pub mod types {
         pub theme: ::std::string::String,
         ///Kind of line item.
         #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
-        pub type_: ::std::option::Option<GiftCertificateItemType>,
+        pub type_: ::std::option::Option<::std::string::String>,
     }
     impl GiftCertificateItem {
         pub fn builder() -> builder::GiftCertificateItem {
             Default::default()
-        }
-    }
-    ///Kind of line item.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
-    )]
-    pub enum GiftCertificateItemType {
-        #[serde(rename = "giftCertificate")]
-        GiftCertificate,
-    }
-    impl ::std::fmt::Display for GiftCertificateItemType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::GiftCertificate => f.write_str("giftCertificate"),
-            }
-        }
-    }
-    impl ::std::str::FromStr for GiftCertificateItemType {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "giftCertificate" => Ok(Self::GiftCertificate),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for GiftCertificateItemType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for GiftCertificateItemType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
         }
     }
     ///A gift certificate to put in the cart.
@@ -1210,7 +1106,7 @@ pub mod types {
         pub sku: ::std::option::Option<::std::string::String>,
         ///Kind of line item.
         #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
-        pub type_: ::std::option::Option<PhysicalItemType>,
+        pub type_: ::std::option::Option<::std::string::String>,
         ///URL of the product page.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub url: ::std::option::Option<::std::string::String>,
@@ -1224,58 +1120,6 @@ pub mod types {
     impl PhysicalItem {
         pub fn builder() -> builder::PhysicalItem {
             Default::default()
-        }
-    }
-    ///Kind of line item.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
-    )]
-    pub enum PhysicalItemType {
-        #[serde(rename = "physical")]
-        Physical,
-    }
-    impl ::std::fmt::Display for PhysicalItemType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::Physical => f.write_str("physical"),
-            }
-        }
-    }
-    impl ::std::str::FromStr for PhysicalItemType {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "physical" => Ok(Self::Physical),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for PhysicalItemType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for PhysicalItemType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
         }
     }
     ///A product option chosen for a line item (returned with the matching `include`).
@@ -2466,7 +2310,7 @@ pub mod types {
                 ::std::string::String,
             >,
             type_: ::std::result::Result<
-                ::std::option::Option<super::DigitalItemType>,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             url: ::std::result::Result<
@@ -2743,9 +2587,7 @@ pub mod types {
             }
             pub fn type_<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::DigitalItemType>,
-                >,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.type_ = value
@@ -2991,7 +2833,7 @@ pub mod types {
             >,
             theme: ::std::result::Result<::std::string::String, ::std::string::String>,
             type_: ::std::result::Result<
-                ::std::option::Option<super::GiftCertificateItemType>,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
         }
@@ -3107,9 +2949,7 @@ pub mod types {
             }
             pub fn type_<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::GiftCertificateItemType>,
-                >,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.type_ = value
@@ -3942,7 +3782,7 @@ pub mod types {
                 ::std::string::String,
             >,
             type_: ::std::result::Result<
-                ::std::option::Option<super::PhysicalItemType>,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             url: ::std::result::Result<
@@ -4247,9 +4087,7 @@ pub mod types {
             }
             pub fn type_<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::PhysicalItemType>,
-                >,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.type_ = value

@@ -572,71 +572,18 @@ is refused with a conflict error (409). Optional; without it no check is made.*/
         ::serde::Deserialize,
         ::serde::Serialize,
         Clone,
-        Copy,
         Debug,
-        Eq,
-        Hash,
-        Ord,
         PartialEq,
-        PartialOrd,
         schemars::JsonSchema
     )]
+    #[serde(untagged)]
     pub enum CouponType {
-        #[serde(rename = "0")]
-        X0,
-        #[serde(rename = "1")]
-        X1,
-        #[serde(rename = "2")]
-        X2,
-        #[serde(rename = "3")]
-        X3,
-        #[serde(rename = "4")]
-        X4,
-        #[serde(rename = "5")]
-        X5,
+        KnownCouponType(KnownCouponType),
+        String(::std::string::String),
     }
-    impl ::std::fmt::Display for CouponType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::X0 => f.write_str("0"),
-                Self::X1 => f.write_str("1"),
-                Self::X2 => f.write_str("2"),
-                Self::X3 => f.write_str("3"),
-                Self::X4 => f.write_str("4"),
-                Self::X5 => f.write_str("5"),
-            }
-        }
-    }
-    impl ::std::str::FromStr for CouponType {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "0" => Ok(Self::X0),
-                "1" => Ok(Self::X1),
-                "2" => Ok(Self::X2),
-                "3" => Ok(Self::X3),
-                "4" => Ok(Self::X4),
-                "5" => Ok(Self::X5),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for CouponType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for CouponType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
+    impl ::std::convert::From<KnownCouponType> for CouponType {
+        fn from(value: KnownCouponType) -> Self {
+            Self::KnownCouponType(value)
         }
     }
     ///Currency of the cart; the checkout uses the same one.
@@ -1525,7 +1472,7 @@ written items in `data`, the failures in `errors` and the counts in `meta`.*/
             rename = "discountType",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub discount_type: ::std::option::Option<ItemCouponDiscountType>,
+        pub discount_type: ::std::option::Option<i64>,
         ///Expiry as a Unix timestamp; 0 when the coupon does not expire.
         #[serde(
             rename = "expiresDate",
@@ -1550,67 +1497,6 @@ written items in `data`, the failures in `errors` and the counts in `meta`.*/
             Default::default()
         }
     }
-    /**Kind of discount: 0 per item, 1 percentage, 2 on the total, 3 shipping, 4 free shipping,
-5 promotion (5 is listed for cart-level coupons and accepted here too).*/
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
-    #[serde(transparent)]
-    pub struct ItemCouponDiscountType(i64);
-    impl ::std::ops::Deref for ItemCouponDiscountType {
-        type Target = i64;
-        fn deref(&self) -> &i64 {
-            &self.0
-        }
-    }
-    impl ::std::convert::From<ItemCouponDiscountType> for i64 {
-        fn from(value: ItemCouponDiscountType) -> Self {
-            value.0
-        }
-    }
-    impl ::std::convert::TryFrom<i64> for ItemCouponDiscountType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: i64,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if ![0_i64, 1_i64, 2_i64, 3_i64, 4_i64, 5_i64].contains(&value) {
-                Err("invalid value".into())
-            } else {
-                Ok(Self(value))
-            }
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for ItemCouponDiscountType {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            Self::try_from(<i64>::deserialize(deserializer)?)
-                .map_err(|e| { <D::Error as ::serde::de::Error>::custom(e.to_string()) })
-        }
-    }
-    impl ::schemars::JsonSchema for ItemCouponDiscountType {
-        fn schema_name() -> ::std::string::String {
-            "ItemCouponDiscountType".to_string()
-        }
-        fn json_schema(
-            r#gen: &mut ::schemars::r#gen::SchemaGenerator,
-        ) -> ::schemars::schema::Schema {
-            let mut schema = <i64 as ::schemars::JsonSchema>::json_schema(r#gen)
-                .into_object();
-            schema.enum_values = ::std::option::Option::Some(
-                [
-                    ::serde_json::from_str("0").unwrap(),
-                    ::serde_json::from_str("1").unwrap(),
-                    ::serde_json::from_str("2").unwrap(),
-                    ::serde_json::from_str("3").unwrap(),
-                    ::serde_json::from_str("4").unwrap(),
-                    ::serde_json::from_str("5").unwrap(),
-                ]
-                    .into_iter()
-                    .collect(),
-            );
-            schema.into()
-        }
-    }
     ///Coupons applied to an item; a list, or (as published) a number.
     #[derive(
         ::serde::Deserialize,
@@ -1633,6 +1519,217 @@ written items in `data`, the failures in `errors` and the counts in `meta`.*/
     impl ::std::convert::From<f64> for ItemCoupons {
         fn from(value: f64) -> Self {
             Self::Number(value)
+        }
+    }
+    /**Kind of coupon: `0` per-item discount, `1` percentage discount, `2` discount on the total,
+`3` shipping discount, `4` free shipping, `5` promotion.*/
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum KnownCouponType {
+        #[serde(rename = "0")]
+        X0,
+        #[serde(rename = "1")]
+        X1,
+        #[serde(rename = "2")]
+        X2,
+        #[serde(rename = "3")]
+        X3,
+        #[serde(rename = "4")]
+        X4,
+        #[serde(rename = "5")]
+        X5,
+    }
+    impl ::std::fmt::Display for KnownCouponType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::X0 => f.write_str("0"),
+                Self::X1 => f.write_str("1"),
+                Self::X2 => f.write_str("2"),
+                Self::X3 => f.write_str("3"),
+                Self::X4 => f.write_str("4"),
+                Self::X5 => f.write_str("5"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for KnownCouponType {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "0" => Ok(Self::X0),
+                "1" => Ok(Self::X1),
+                "2" => Ok(Self::X2),
+                "3" => Ok(Self::X3),
+                "4" => Ok(Self::X4),
+                "5" => Ok(Self::X5),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for KnownCouponType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for KnownCouponType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    /**Who may see and change the metafield: `app_only` (only the owning app), `read` (other API
+clients may read), `write` (other API clients may read and write), `read_and_sf_access`
+(read, also on the storefront), `write_and_sf_access` (read and write, also on the storefront).*/
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum KnownMetafieldPermissionSet {
+        #[serde(rename = "app_only")]
+        AppOnly,
+        #[serde(rename = "read")]
+        Read,
+        #[serde(rename = "write")]
+        Write,
+        #[serde(rename = "read_and_sf_access")]
+        ReadAndSfAccess,
+        #[serde(rename = "write_and_sf_access")]
+        WriteAndSfAccess,
+    }
+    impl ::std::fmt::Display for KnownMetafieldPermissionSet {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::AppOnly => f.write_str("app_only"),
+                Self::Read => f.write_str("read"),
+                Self::Write => f.write_str("write"),
+                Self::ReadAndSfAccess => f.write_str("read_and_sf_access"),
+                Self::WriteAndSfAccess => f.write_str("write_and_sf_access"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for KnownMetafieldPermissionSet {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "app_only" => Ok(Self::AppOnly),
+                "read" => Ok(Self::Read),
+                "write" => Ok(Self::Write),
+                "read_and_sf_access" => Ok(Self::ReadAndSfAccess),
+                "write_and_sf_access" => Ok(Self::WriteAndSfAccess),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for KnownMetafieldPermissionSet {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for KnownMetafieldPermissionSet {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    ///Kind of resource a metafield belongs to (always `cart` here).
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum KnownMetafieldResourceType {
+        #[serde(rename = "brand")]
+        Brand,
+        #[serde(rename = "product")]
+        Product,
+        #[serde(rename = "variant")]
+        Variant,
+        #[serde(rename = "category")]
+        Category,
+        #[serde(rename = "cart")]
+        Cart,
+    }
+    impl ::std::fmt::Display for KnownMetafieldResourceType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Brand => f.write_str("brand"),
+                Self::Product => f.write_str("product"),
+                Self::Variant => f.write_str("variant"),
+                Self::Category => f.write_str("category"),
+                Self::Cart => f.write_str("cart"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for KnownMetafieldResourceType {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "brand" => Ok(Self::Brand),
+                "product" => Ok(Self::Product),
+                "variant" => Ok(Self::Variant),
+                "category" => Ok(Self::Category),
+                "cart" => Ok(Self::Cart),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for KnownMetafieldResourceType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for KnownMetafieldResourceType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     /**A catalog product to put in the cart: either with `variant_id`, or (for products with
@@ -2709,67 +2806,26 @@ clients may read), `write` (other API clients may read and write), `read_and_sf_
         ::serde::Deserialize,
         ::serde::Serialize,
         Clone,
-        Copy,
         Debug,
-        Eq,
-        Hash,
-        Ord,
         PartialEq,
-        PartialOrd,
         schemars::JsonSchema
     )]
+    #[serde(untagged)]
     pub enum MetafieldPermissionSet {
-        #[serde(rename = "app_only")]
-        AppOnly,
-        #[serde(rename = "read")]
-        Read,
-        #[serde(rename = "write")]
-        Write,
-        #[serde(rename = "read_and_sf_access")]
-        ReadAndSfAccess,
-        #[serde(rename = "write_and_sf_access")]
-        WriteAndSfAccess,
+        KnownMetafieldPermissionSet(KnownMetafieldPermissionSet),
+        String(::std::string::String),
     }
     impl ::std::fmt::Display for MetafieldPermissionSet {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::AppOnly => f.write_str("app_only"),
-                Self::Read => f.write_str("read"),
-                Self::Write => f.write_str("write"),
-                Self::ReadAndSfAccess => f.write_str("read_and_sf_access"),
-                Self::WriteAndSfAccess => f.write_str("write_and_sf_access"),
+            match self {
+                Self::KnownMetafieldPermissionSet(x) => x.fmt(f),
+                Self::String(x) => x.fmt(f),
             }
         }
     }
-    impl ::std::str::FromStr for MetafieldPermissionSet {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "app_only" => Ok(Self::AppOnly),
-                "read" => Ok(Self::Read),
-                "write" => Ok(Self::Write),
-                "read_and_sf_access" => Ok(Self::ReadAndSfAccess),
-                "write_and_sf_access" => Ok(Self::WriteAndSfAccess),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for MetafieldPermissionSet {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for MetafieldPermissionSet {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
+    impl ::std::convert::From<KnownMetafieldPermissionSet> for MetafieldPermissionSet {
+        fn from(value: KnownMetafieldPermissionSet) -> Self {
+            Self::KnownMetafieldPermissionSet(value)
         }
     }
     ///Writable fields of a metafield.
@@ -3068,67 +3124,26 @@ clients may read), `write` (other API clients may read and write), `read_and_sf_
         ::serde::Deserialize,
         ::serde::Serialize,
         Clone,
-        Copy,
         Debug,
-        Eq,
-        Hash,
-        Ord,
         PartialEq,
-        PartialOrd,
         schemars::JsonSchema
     )]
+    #[serde(untagged)]
     pub enum MetafieldResourceType {
-        #[serde(rename = "brand")]
-        Brand,
-        #[serde(rename = "product")]
-        Product,
-        #[serde(rename = "variant")]
-        Variant,
-        #[serde(rename = "category")]
-        Category,
-        #[serde(rename = "cart")]
-        Cart,
+        KnownMetafieldResourceType(KnownMetafieldResourceType),
+        String(::std::string::String),
     }
     impl ::std::fmt::Display for MetafieldResourceType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::Brand => f.write_str("brand"),
-                Self::Product => f.write_str("product"),
-                Self::Variant => f.write_str("variant"),
-                Self::Category => f.write_str("category"),
-                Self::Cart => f.write_str("cart"),
+            match self {
+                Self::KnownMetafieldResourceType(x) => x.fmt(f),
+                Self::String(x) => x.fmt(f),
             }
         }
     }
-    impl ::std::str::FromStr for MetafieldResourceType {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "brand" => Ok(Self::Brand),
-                "product" => Ok(Self::Product),
-                "variant" => Ok(Self::Variant),
-                "category" => Ok(Self::Category),
-                "cart" => Ok(Self::Cart),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for MetafieldResourceType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for MetafieldResourceType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
+    impl ::std::convert::From<KnownMetafieldResourceType> for MetafieldResourceType {
+        fn from(value: KnownMetafieldResourceType) -> Self {
+            Self::KnownMetafieldResourceType(value)
         }
     }
     ///One metafield, wrapped in `data`.
@@ -7263,7 +7278,7 @@ or, where set, its sale price.*/
                 ::std::string::String,
             >,
             discount_type: ::std::result::Result<
-                ::std::option::Option<super::ItemCouponDiscountType>,
+                ::std::option::Option<i64>,
                 ::std::string::String,
             >,
             expires_date: ::std::result::Result<
@@ -7322,9 +7337,7 @@ or, where set, its sale price.*/
             }
             pub fn discount_type<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::ItemCouponDiscountType>,
-                >,
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.discount_type = value
