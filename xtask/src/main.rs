@@ -3,6 +3,7 @@
 
 mod codegen;
 mod conformance;
+mod diff;
 mod generate;
 mod normalize;
 mod spec;
@@ -44,9 +45,78 @@ enum Command {
         #[arg(long)]
         live: bool,
     },
+    /// What a spec change changes for Rust callers of the SDK, and the version bump it needs.
+    Diff {
+        /// The old spec file.
+        #[arg(required_unless_present = "rev")]
+        old: Option<PathBuf>,
+        /// The new spec file.
+        #[arg(required_unless_present = "rev")]
+        new: Option<PathBuf>,
+        /// Compare spec/ at this git revision with the working tree instead.
+        #[arg(long, conflicts_with_all = ["old", "new"], value_name = "GITREV")]
+        rev: Option<String>,
+        /// How to print the report.
+        #[arg(long, value_enum, default_value_t = DiffFormat::Text)]
+        format: DiffFormat,
+        /// Exit 1 when a change of this severity (or worse) is found.
+        #[arg(long, value_enum)]
+        fail_on: Option<FailOn>,
+    },
     /// Record the live scenario from a real store into contract-tests/cassettes/, secrets redacted (needs
     /// BIGCOMMERCE_STORE_HASH and BIGCOMMERCE_ACCESS_TOKEN).
     Record,
+}
+
+/// Output formats of `cargo xtask diff`.
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum DiffFormat {
+    /// Grouped by operation, for people.
+    Text,
+    /// `{"semver", "changes": [...]}`.
+    Json,
+    /// A table for a pull-request comment.
+    Markdown,
+}
+
+/// Severities `--fail-on` can name.
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum FailOn {
+    /// Fail on breaking changes.
+    Breaking,
+    /// Fail on additive or breaking changes.
+    Additive,
+}
+
+fn run_diff(
+    old: Option<PathBuf>,
+    new: Option<PathBuf>,
+    rev: Option<String>,
+    format: DiffFormat,
+    fail_on: Option<FailOn>,
+) -> Result<()> {
+    let root = generate::project_root();
+    let changes = match (rev, old, new) {
+        (Some(rev), _, _) => diff::diff_revision(&root, &rev)?,
+        (None, Some(old), Some(new)) => diff::diff_files(&old, &new)?,
+        _ => anyhow::bail!("give two spec files, or --rev GITREV"),
+    };
+    let report = diff::report(changes, &diff::sdk_version(&root)?);
+    match format {
+        DiffFormat::Text => print!("{}", diff::to_text(&report)),
+        DiffFormat::Json => println!("{}", serde_json::to_string_pretty(&diff::to_json(&report))?),
+        DiffFormat::Markdown => print!("{}", diff::to_markdown(&report)),
+    }
+    let threshold = match fail_on {
+        None => return Ok(()),
+        Some(FailOn::Breaking) => diff::Severity::Breaking,
+        Some(FailOn::Additive) => diff::Severity::Additive,
+    };
+    let failing = report.changes.iter().filter(|c| c.severity >= threshold).count();
+    if failing > 0 {
+        anyhow::bail!("{failing} change(s) at or above the --fail-on level");
+    }
+    Ok(())
 }
 
 fn main() -> Result<()> {
@@ -60,5 +130,12 @@ fn main() -> Result<()> {
         Command::Generate { check, verbose, .. } => generate::generate_sdk(&generate::project_root(), check, verbose),
         Command::Conformance { live } => conformance::conformance(&generate::project_root(), live),
         Command::Record => conformance::record(&generate::project_root()),
+        Command::Diff {
+            old,
+            new,
+            rev,
+            format,
+            fail_on,
+        } => run_diff(old, new, rev, format, fail_on),
     }
 }

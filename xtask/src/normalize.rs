@@ -521,7 +521,11 @@ fn open_response_enums(doc: &mut Value, applied: &mut Vec<Applied>) -> Result<()
             .and_then(Value::as_object_mut)
             .expect("read above");
         schemas.insert(known.clone(), original);
-        let mut open = json!({ "oneOf": [{ "$ref": format!("#/components/schemas/{known}") }, { "type": "string" }] });
+        // `x-opened` marks the wrapper, so running the pass again leaves it be.
+        let mut open = json!({
+            "oneOf": [{ "$ref": format!("#/components/schemas/{known}") }, { "type": "string" }],
+            "x-opened": true
+        });
         if let Some(description) = description {
             open["description"] = description;
         }
@@ -547,6 +551,9 @@ struct Reached<'a> {
 
 /// Collects the enum components and inline enum schemas `schema` reaches.
 fn reach_enums(doc: &Value, schema: &Value, pointer: &str, found: &mut Reached<'_>) {
+    if schema.get("x-opened").is_some() {
+        return;
+    }
     if let Some(reference) = schema.get("$ref").and_then(Value::as_str) {
         let Some(name) = reference.strip_prefix("#/components/schemas/") else {
             return;
@@ -1107,7 +1114,11 @@ mod tests {
         let schemas = &doc["components"]["schemas"];
         assert_eq!(
             schemas["Kind"],
-            json!({"oneOf": [{"$ref": "#/components/schemas/KnownKind"}, {"type": "string"}], "description": "Kind."})
+            json!({
+                "oneOf": [{"$ref": "#/components/schemas/KnownKind"}, {"type": "string"}],
+                "x-opened": true,
+                "description": "Kind."
+            })
         );
         assert_eq!(
             schemas["KnownKind"],
@@ -1127,6 +1138,20 @@ mod tests {
             "request-only enums stay closed"
         );
         assert_eq!(applied.len(), 3);
+    }
+
+    /// A vendored spec is stored normalized and normalized again when generated.
+    #[test]
+    fn normalizing_twice_changes_nothing_more() {
+        for name in ["carts.v3", "abandoned_carts.v3", "carts.sf"] {
+            let path = crate::generate::project_root().join(format!("spec/{name}.yaml"));
+            let mut once = crate::spec::load(&path).unwrap().doc;
+            normalize(&mut once).unwrap();
+            let mut twice = once.clone();
+            let applied = normalize(&mut twice).unwrap();
+            assert_eq!(applied, vec![], "{name}");
+            assert_eq!(once, twice, "{name}");
+        }
     }
 
     #[test]
