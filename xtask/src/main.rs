@@ -7,6 +7,7 @@ mod diff;
 mod generate;
 mod normalize;
 mod spec;
+mod vendor;
 
 use std::path::PathBuf;
 
@@ -62,6 +63,15 @@ enum Command {
         /// Exit 1 when a change of this severity (or worse) is found.
         #[arg(long, value_enum)]
         fail_on: Option<FailOn>,
+    },
+    /// Bring a spec release in as spec/NAME.yaml: normalize it, regenerate the SDK, print what changed for
+    /// callers and which recorded responses no longer fit. All or nothing.
+    Vendor {
+        /// The spec file (YAML or JSON), such as a new published release.
+        file: PathBuf,
+        /// The name it takes in spec/ (carts.v3 replaces spec/carts.v3.yaml).
+        #[arg(long = "as", value_name = "NAME")]
+        name: String,
     },
     /// Record the live scenario from a real store into contract-tests/cassettes/, secrets redacted (needs
     /// BIGCOMMERCE_STORE_HASH and BIGCOMMERCE_ACCESS_TOKEN).
@@ -137,5 +147,9 @@ fn main() -> Result<()> {
             format,
             fail_on,
         } => run_diff(old, new, rev, format, fail_on),
+        Command::Vendor { file, name } => {
+            let today = chrono::Utc::now().format("%Y-%m-%d").to_string();
+            vendor::vendor(&generate::project_root(), &file, &name, &today)
+        }
     }
 }
