@@ -8,21 +8,10 @@ pub const REDACTED_TOKEN: &str = "REDACTED";
 /// What replaces an access token in recorded headers.
 pub const REDACTED_HEADER: &str = "<redacted>";
 
-/// Replaces the value of every `token=` query parameter in `text`.
+/// Replaces the value of every `token=` query parameter in `text`, as the
+/// SDK does for its own output.
 pub fn redact_url_tokens(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(at) = find_token_param(rest) {
-        let (head, tail) = rest.split_at(at + "token=".len());
-        out.push_str(head);
-        let end = tail.find(['&', '#', '"', ' ', '\'']).unwrap_or(tail.len());
-        if end > 0 {
-            out.push_str(REDACTED_TOKEN);
-        }
-        rest = &tail[end..];
-    }
-    out.push_str(rest);
-    out
+    bigcommerce_carts::redact_tokens(text)
 }
 
 /// The index of the next `token=` that starts a query parameter.

@@ -103,20 +103,7 @@ impl Specs {
     /// spec: OpenAPI's `nullable` becomes a `null` alternative and every
     /// `#/components/...` reference points into a `definitions` copy.
     pub fn json_schema(&self, api: Api, schema: &Value) -> Value {
-        let doc = self.doc(api);
-        let mut definitions = serde_json::Map::new();
-        if let Some(schemas) = doc.pointer("/components/schemas").and_then(Value::as_object) {
-            for (name, s) in schemas {
-                definitions.insert(name.clone(), to_json_schema(s));
-            }
-        }
-        let mut root = to_json_schema(schema);
-        if let Value::Object(map) = &mut root {
-            map.insert("definitions".into(), Value::Object(definitions));
-        } else {
-            root = serde_json::json!({ "allOf": [root], "definitions": definitions });
-        }
-        root
+        crate::openapi_schema::self_contained(self.doc(api), schema)
     }
 
     /// The schema of `op`'s request body, if it has one.
@@ -234,57 +221,9 @@ pub fn deref<'a>(doc: &'a Value, mut value: &'a Value) -> &'a Value {
     value
 }
 
-/// Rewrites an OpenAPI 3.0 schema into JSON Schema: `nullable` adds `null`,
-/// references move from `#/components/schemas/` to `#/definitions/`, and
-/// OpenAPI-only keywords are dropped.
-fn to_json_schema(schema: &Value) -> Value {
-    match schema {
-        Value::Object(map) => {
-            let mut out = serde_json::Map::new();
-            for (key, value) in map {
-                match key.as_str() {
-                    "$ref" => {
-                        let target = value
-                            .as_str()
-                            .unwrap_or_default()
-                            .replace("#/components/schemas/", "#/definitions/");
-                        out.insert(key.clone(), Value::String(target));
-                    }
-                    "nullable" | "example" | "examples" | "discriminator" | "xml" | "externalDocs" | "readOnly"
-                    | "writeOnly" | "deprecated" => {}
-                    k if k.starts_with("x-") => {}
-                    "properties" => {
-                        let props = value
-                            .as_object()
-                            .map(|p| p.iter().map(|(k, v)| (k.clone(), to_json_schema(v))).collect())
-                            .unwrap_or_default();
-                        out.insert(key.clone(), Value::Object(props));
-                    }
-                    "enum" | "required" | "default" => {
-                        out.insert(key.clone(), value.clone());
-                    }
-                    _ => {
-                        out.insert(key.clone(), to_json_schema(value));
-                    }
-                }
-            }
-            if map.get("nullable").and_then(Value::as_bool) == Some(true) {
-                if let Some(Value::Array(values)) = out.get_mut("enum") {
-                    values.push(Value::Null);
-                }
-                return serde_json::json!({ "anyOf": [Value::Object(out), { "type": "null" }] });
-            }
-            Value::Object(out)
-        }
-        Value::Array(items) => Value::Array(items.iter().map(to_json_schema).collect()),
-        other => other.clone(),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
 
     #[test]
     fn paths_match_templates() {
@@ -293,19 +232,6 @@ mod tests {
         assert_eq!(params["itemId"], "b");
         assert!(match_path("/carts/{cartId}", "/carts/a/items").is_none());
         assert!(match_path("/carts/settings", "/carts/x").is_none());
-    }
-
-    #[test]
-    fn nullable_and_references_become_json_schema() {
-        let schema = to_json_schema(&json!({
-            "type": "integer", "nullable": true, "x-deviation": "why", "example": 3
-        }));
-        assert_eq!(schema, json!({"anyOf": [{"type": "integer"}, {"type": "null"}]}));
-        let schema = to_json_schema(&json!({"properties": {"enum": {"$ref": "#/components/schemas/Include"}}}));
-        assert_eq!(
-            schema,
-            json!({"properties": {"enum": {"$ref": "#/definitions/Include"}}})
-        );
     }
 
     #[test]

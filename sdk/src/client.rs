@@ -92,43 +92,6 @@ pub struct ClientBuilder {
 }
 
 impl ClientBuilder {
-    /// Sends requests to `base_url` instead of
-    /// `https://api.bigcommerce.com/stores/{store_hash}/v3`; for tests,
-    /// recorded-response servers and proxies. Operation paths are appended
-    /// to it (`{base_url}/carts`).
-    pub fn base_url(mut self, base_url: impl Into<String>) -> Self {
-        self.common.base_url = Some(base_url.into());
-        self
-    }
-
-    /// Gives up on a request after `timeout` (default [`DEFAULT_TIMEOUT`]).
-    /// Ignored when [`ClientBuilder::http_client`] supplies a client.
-    pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.common.timeout = timeout;
-        self
-    }
-
-    /// Sends requests through a `reqwest::Client` you configured (proxies,
-    /// TLS roots, middleware-free pooling shared with the rest of a service).
-    pub fn http_client(mut self, client: reqwest::Client) -> Self {
-        self.common.http = Some(client);
-        self
-    }
-
-    /// When and how often to try a request again (default
-    /// [`RetryPolicy::default`]; [`RetryPolicy::never`] turns retries off).
-    pub fn retry(mut self, policy: RetryPolicy) -> Self {
-        self.common.retry = policy;
-        self
-    }
-
-    /// The largest answer body read, in bytes (default 16 MiB); a larger
-    /// one ends the call with [`crate::Error::InvalidResponse`].
-    pub fn max_body_size(mut self, bytes: u64) -> Self {
-        self.common.max_body = bytes;
-        self
-    }
-
     /// Checks the settings and builds the client.
     pub fn build(self) -> Result<Client, BuildError> {
         let store_hash = self.store_hash.trim();
@@ -190,37 +153,6 @@ pub struct StorefrontClientBuilder {
 }
 
 impl StorefrontClientBuilder {
-    /// Sends requests to `base_url` instead of `https://{store_domain}/api/storefront`.
-    pub fn base_url(mut self, base_url: impl Into<String>) -> Self {
-        self.common.base_url = Some(base_url.into());
-        self
-    }
-
-    /// Gives up on a request after `timeout` (default [`DEFAULT_TIMEOUT`]).
-    /// Ignored when [`StorefrontClientBuilder::http_client`] supplies a client.
-    pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.common.timeout = timeout;
-        self
-    }
-
-    /// Sends requests through a `reqwest::Client` you configured.
-    pub fn http_client(mut self, client: reqwest::Client) -> Self {
-        self.common.http = Some(client);
-        self
-    }
-
-    /// When and how often to try a request again (default [`RetryPolicy::default`]).
-    pub fn retry(mut self, policy: RetryPolicy) -> Self {
-        self.common.retry = policy;
-        self
-    }
-
-    /// The largest answer body read, in bytes (default 16 MiB).
-    pub fn max_body_size(mut self, bytes: u64) -> Self {
-        self.common.max_body = bytes;
-        self
-    }
-
     /// Checks the settings and builds the client.
     pub fn build(self) -> Result<StorefrontClient, BuildError> {
         let domain = self.store_domain.trim();
@@ -240,6 +172,52 @@ impl StorefrontClientBuilder {
         })
     }
 }
+
+/// The settings both builders share, written once.
+macro_rules! common_settings {
+    ($builder:ident, $default_url:literal) => {
+        impl $builder {
+            #[doc = concat!("Sends requests to `base_url` instead of `", $default_url, "`; for tests, ")]
+            /// recorded-response servers and proxies. Operation paths are
+            /// appended to it (`{base_url}/carts`).
+            pub fn base_url(mut self, base_url: impl Into<String>) -> Self {
+                self.common.base_url = Some(base_url.into());
+                self
+            }
+
+            /// Gives up on a request after `timeout` (default [`DEFAULT_TIMEOUT`]).
+            /// Ignored when `http_client` supplies a client.
+            pub fn timeout(mut self, timeout: Duration) -> Self {
+                self.common.timeout = timeout;
+                self
+            }
+
+            /// Sends requests through a `reqwest::Client` you configured (proxies,
+            /// TLS roots, a cookie store, pooling shared with the rest of a service).
+            pub fn http_client(mut self, client: reqwest::Client) -> Self {
+                self.common.http = Some(client);
+                self
+            }
+
+            /// When and how often to try a request again (default
+            /// [`RetryPolicy::default`]; [`RetryPolicy::never`] turns retries off).
+            pub fn retry(mut self, policy: RetryPolicy) -> Self {
+                self.common.retry = policy;
+                self
+            }
+
+            /// The largest answer body read, in bytes (default 16 MiB); a larger
+            /// one ends the call with [`crate::Error::InvalidResponse`].
+            pub fn max_body_size(mut self, bytes: u64) -> Self {
+                self.common.max_body = bytes;
+                self
+            }
+        }
+    };
+}
+
+common_settings!(ClientBuilder, "https://api.bigcommerce.com/stores/{store_hash}/v3");
+common_settings!(StorefrontClientBuilder, "https://{store_domain}/api/storefront");
 
 /// What both builders share.
 #[derive(Debug)]

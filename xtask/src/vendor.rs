@@ -14,7 +14,7 @@ use sha2::{Digest, Sha256};
 
 use crate::codegen::write_atomically;
 use crate::generate::{self, Flavour};
-use crate::{diff, normalize, spec};
+use crate::{diff, normalize, openapi_schema, spec};
 
 /// Where a vendored spec came from, as kept in `spec/vendor.lock`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -243,7 +243,7 @@ fn misfit(doc: &Value, operation: &str, cassette: &Value) -> Option<String> {
     let Some(schema) = response.and_then(|r| r.pointer("/content/application~1json/schema")) else {
         return Some(format!("the spec documents no JSON body for status {status}"));
     };
-    let schema = json_schema(doc, schema);
+    let schema = openapi_schema::self_contained(doc, schema);
     let validator = match jsonschema::draft7::new(&schema) {
         Ok(validator) => validator,
         Err(e) => return Some(format!("the spec's schema for status {status} does not compile: {e}")),
@@ -260,56 +260,6 @@ fn path_matches(template: &str, path: &str) -> bool {
     let template: Vec<&str> = template.trim_matches('/').split('/').collect();
     let actual: Vec<&str> = path.trim_matches('/').split('/').collect();
     template.len() == actual.len() && template.iter().zip(&actual).all(|(t, a)| t.starts_with('{') || t == a)
-}
-
-/// A self-contained JSON Schema for `schema`: OpenAPI's `nullable` becomes a
-/// `null` alternative and component references point into `definitions`.
-fn json_schema(doc: &Value, schema: &Value) -> Value {
-    fn convert(value: &Value) -> Value {
-        match value {
-            Value::Object(map) => {
-                let mut out = serde_json::Map::new();
-                for (key, item) in map {
-                    match key.as_str() {
-                        "$ref" => {
-                            let target = item
-                                .as_str()
-                                .unwrap_or_default()
-                                .replace("#/components/schemas/", "#/definitions/");
-                            out.insert(key.clone(), Value::String(target));
-                        }
-                        "nullable" | "example" | "discriminator" | "readOnly" | "writeOnly" => {}
-                        k if k.starts_with("x-") => {}
-                        "properties" => {
-                            let props = item
-                                .as_object()
-                                .map(|p| p.iter().map(|(k, v)| (k.clone(), convert(v))).collect())
-                                .unwrap_or_default();
-                            out.insert(key.clone(), Value::Object(props));
-                        }
-                        "enum" | "required" | "default" => {
-                            out.insert(key.clone(), item.clone());
-                        }
-                        _ => {
-                            out.insert(key.clone(), convert(item));
-                        }
-                    }
-                }
-                if map.get("nullable").and_then(Value::as_bool) == Some(true) {
-                    return serde_json::json!({ "anyOf": [Value::Object(out), { "type": "null" }] });
-                }
-                Value::Object(out)
-            }
-            Value::Array(items) => Value::Array(items.iter().map(convert).collect()),
-            other => other.clone(),
-        }
-    }
-    let definitions: serde_json::Map<String, Value> = doc
-        .pointer("/components/schemas")
-        .and_then(Value::as_object)
-        .map(|schemas| schemas.iter().map(|(k, v)| (k.clone(), convert(v))).collect())
-        .unwrap_or_default();
-    serde_json::json!({ "allOf": [convert(schema)], "definitions": definitions })
 }
 
 #[cfg(test)]
