@@ -1,6 +1,7 @@
 //! `cargo xtask generate`: spec/*.yaml → normalize → progenitor → prettyplease
 //! → `sdk/src/generated/<spec>.rs`.
 
+use std::collections::BTreeSet;
 use std::panic::{self, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
@@ -318,14 +319,10 @@ fn generate_code(doc: &Value, flavour: Flavour) -> Result<String> {
     let file: syn::File =
         syn::parse2(tokens).map_err(|e| anyhow!("progenitor produced code that does not parse: {e}"))?;
     let mut code = prettyplease::unparse(&file);
-    let table = wire_table(doc);
+    let (table, named) = wire_table(doc);
     // The hooks match table rows by the operation id progenitor hands them;
     // a row naming no generated operation would silently never apply.
-    for name in table
-        .lines()
-        .filter_map(|l| l.trim().strip_prefix("(\"").or_else(|| l.trim().strip_prefix('"')))
-    {
-        let name = name.split('"').next().unwrap_or_default();
+    for name in named {
         if !code.contains(&format!("operation_id: \"{name}\"")) {
             bail!("internal: wire table names operation {name:?}, which progenitor did not generate under that name");
         }
@@ -549,9 +546,12 @@ fn method_name(operation_id: &str) -> String {
 ///   which go on the wire comma-separated where progenitor repeats the key;
 /// - operations whose success type was made nullable because one documented
 ///   success status has no body.
-fn wire_table(doc: &Value) -> String {
+///
+/// Returns the Rust source and the operation ids its rows name.
+fn wire_table(doc: &Value) -> (String, BTreeSet<String>) {
     let mut comma_separated = Vec::new();
     let mut nullable_success = Vec::new();
+    let mut named = BTreeSet::new();
     for (path, method) in operations(doc) {
         let pointer = operation_pointer(&path, &method);
         let op = doc.pointer(&pointer).cloned().unwrap_or_default();
@@ -571,15 +571,17 @@ fn wire_table(doc: &Value) -> String {
                 let row = format!("        ({id:?}, {name:?}),\n");
                 if !comma_separated.contains(&row) {
                     comma_separated.push(row);
+                    named.insert(id.clone());
                 }
             }
         }
         let success_schema = op.pointer("/responses/2XX/content/application~1json/schema");
         if success_schema.and_then(|s| s.get("nullable")).and_then(Value::as_bool) == Some(true) {
             nullable_success.push(format!("        {id:?},\n"));
+            named.insert(id);
         }
     }
-    format!(
+    let text = format!(
         "\n/// Wire facts of the spec that the SDK's request hooks apply.\n\
          pub mod wire {{\n\
          \x20   /// Array query parameters sent as one comma-separated value (`style: form,\n\
@@ -590,7 +592,8 @@ fn wire_table(doc: &Value) -> String {
          \x20   pub const EMPTY_SUCCESS_AS_NULL: &[&str] = &[\n{}    ];\n}}\n",
         comma_separated.concat(),
         nullable_success.concat()
-    )
+    );
+    (text, named)
 }
 
 #[cfg(test)]
