@@ -2,8 +2,8 @@
 //! 127.0.0.1. Tokio's clock is paused: waits take no real time, and the
 //! time waited is exact.
 
-use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::cell::Cell;
+use std::sync::Once;
 use std::time::Duration;
 
 use bigcommerce_carts::carts::types::CartCreateRequest;
@@ -19,6 +19,7 @@ const CART_ID: &str = "2f6d8e1a-3b4c-4d5e-8f9a-0b1c2d3e4f5a";
 /// A client without connection pooling or timeouts: an idle pooled
 /// connection keeps a timer that a paused clock would jump to.
 fn client(uri: &str, retry: RetryPolicy) -> Client {
+    count_retry_events();
     let http = reqwest::Client::builder().pool_max_idle_per_host(0).build().unwrap();
     Client::builder("reliability", "token")
         .base_url(uri)
@@ -56,21 +57,46 @@ async fn requests(server: &MockServer) -> usize {
 }
 
 /// Counts the SDK's retry events: one `tracing` event per retry.
-#[derive(Clone, Default)]
-struct Retries(Arc<AtomicUsize>);
+///
+/// The counting subscriber is the process-wide default, installed once before
+/// any test sends a request, and it counts per thread: each test's runtime
+/// polls the SDK's retry loop on the test's own thread. (A per-test scoped
+/// subscriber would race with other tests over tracing's shared callsite
+/// cache and could miss events.)
+struct Retries {
+    before: usize,
+}
+
+thread_local! {
+    static RETRY_EVENTS: Cell<usize> = const { Cell::new(0) };
+}
 
 impl Retries {
-    /// Counts on this thread until the guard is dropped.
-    fn watch(&self) -> tracing::subscriber::DefaultGuard {
-        tracing::subscriber::set_default(self.clone())
+    /// Starts counting the retry events of this thread.
+    fn watch() -> Self {
+        count_retry_events();
+        Self {
+            before: RETRY_EVENTS.get(),
+        }
     }
 
     fn count(&self) -> usize {
-        self.0.load(Ordering::SeqCst)
+        RETRY_EVENTS.get() - self.before
     }
 }
 
-impl tracing::Subscriber for Retries {
+/// Installs the counting subscriber; every test calls this (through
+/// [`client`] or [`Retries::watch`]) before its first request.
+fn count_retry_events() {
+    static INSTALL: Once = Once::new();
+    INSTALL.call_once(|| {
+        tracing::subscriber::set_global_default(RetryCounter).expect("no other global subscriber in this test binary")
+    });
+}
+
+struct RetryCounter;
+
+impl tracing::Subscriber for RetryCounter {
     fn enabled(&self, metadata: &tracing::Metadata<'_>) -> bool {
         metadata.target() == "bigcommerce_carts::retry"
     }
@@ -80,7 +106,7 @@ impl tracing::Subscriber for Retries {
     fn record(&self, _: &tracing::span::Id, _: &tracing::span::Record<'_>) {}
     fn record_follows_from(&self, _: &tracing::span::Id, _: &tracing::span::Id) {}
     fn event(&self, _: &tracing::Event<'_>) {
-        self.0.fetch_add(1, Ordering::SeqCst);
+        RETRY_EVENTS.set(RETRY_EVENTS.get() + 1);
     }
     fn enter(&self, _: &tracing::span::Id) {}
     fn exit(&self, _: &tracing::span::Id) {}
@@ -103,8 +129,7 @@ async fn rate_limits_are_waited_out_as_the_reset_header_says() {
         .mount(&server)
         .await;
     let client = client(&server.uri(), RetryPolicy::default());
-    let retries = Retries::default();
-    let _watching = retries.watch();
+    let retries = Retries::watch();
     let started = Instant::now();
     get_cart(&client).await.expect("the third attempt succeeds");
     assert_eq!(requests(&server).await, 3);
@@ -245,8 +270,7 @@ async fn slow_answers_time_out_and_are_tried_again() {
         .retry(policy)
         .build()
         .unwrap();
-    let retries = Retries::default();
-    let _watching = retries.watch();
+    let retries = Retries::watch();
     let started = Instant::now();
     let error = get_cart(&client).await.unwrap_err();
     assert!(matches!(&error, Error::Transport(e) if e.is_timeout()), "{error:?}");
