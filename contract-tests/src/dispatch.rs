@@ -229,7 +229,7 @@ async fn call_inner(
                 .carts()
                 .update_channel_cart_settings()
                 .channel_id(a.path::<i64>("channel_id")?);
-            maybe!(b.body(a.body::<v3::ChannelCartSettingsRequest>()?));
+            maybe!(b.body(a.body::<bigcommerce_carts::ChannelCartSettingsRequest>()?));
             finish(b.send().await)
         }
         (Api::CartsV3, "getCartMetafields") => {
@@ -339,7 +339,7 @@ async fn call_inner(
                 .abandoned_carts()
                 .update_channel_abandoned_cart_settings()
                 .channel_id(a.path::<i32>("channel_id")?);
-            maybe!(b.body(a.body::<ac::ChannelAbandonedCartSettings>()?));
+            maybe!(b.body(a.body::<bigcommerce_carts::ChannelAbandonedCartSettingsRequest>()?));
             finish(b.send().await)
         }
         (Api::AbandonedCartsV3, "getAbandonedCarts") => finish(

@@ -237,7 +237,7 @@ fn sdk_round_trip(api: Api, component: &str, value: &Value) -> Result<Value, Str
         (Api::CartsV3, "CartLineItemUpdateRequest") => through::<v3::CartLineItemUpdateRequest>(value),
         (Api::CartsV3, "CartLineItemsAddRequest") => through::<v3::CartLineItemsAddRequest>(value),
         (Api::CartsV3, "CartUpdateRequest") => through::<v3::CartUpdateRequest>(value),
-        (Api::CartsV3, "ChannelCartSettingsRequest") => through::<v3::ChannelCartSettingsRequest>(value),
+        (Api::CartsV3, "ChannelCartSettingsRequest") => through::<bigcommerce_carts::ChannelCartSettingsRequest>(value),
         (Api::CartsV3, "GlobalCartSettingsRequest") => through::<v3::GlobalCartSettingsRequest>(value),
         (Api::CartsV3, "MetafieldRequest") => through::<v3::MetafieldRequest>(value),
         (Api::CartsV3, "RedirectUrlsRequest") => through::<v3::RedirectUrlsRequest>(value),
@@ -254,7 +254,9 @@ fn sdk_round_trip(api: Api, component: &str, value: &Value) -> Result<Value, Str
         (Api::CartsV3, "MetafieldListResponse") => through::<v3::MetafieldListResponse>(value),
         (Api::CartsV3, "MetafieldResponse") => through::<v3::MetafieldResponse>(value),
         (Api::CartsV3, "RedirectUrlsResponse") => through::<v3::RedirectUrlsResponse>(value),
-        (Api::AbandonedCartsV3, "ChannelAbandonedCartSettings") => through::<ac::ChannelAbandonedCartSettings>(value),
+        (Api::AbandonedCartsV3, "ChannelAbandonedCartSettingsRequest") => {
+            through::<bigcommerce_carts::ChannelAbandonedCartSettingsRequest>(value)
+        }
         (Api::AbandonedCartsV3, "GlobalAbandonedCartSettingsRequest") => {
             through::<ac::GlobalAbandonedCartSettingsRequest>(value)
         }

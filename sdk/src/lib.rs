@@ -8,6 +8,7 @@ mod error;
 mod hooks;
 mod limit;
 mod outcome;
+mod overrides;
 mod redact;
 mod redirect;
 pub mod retry;
@@ -42,6 +43,7 @@ pub use client::{Client, ClientBuilder, DEFAULT_TIMEOUT, StorefrontClient, Store
 pub use error::{BuildError, Error, ErrorEnvelope};
 pub use limit::DEFAULT_MAX_BODY;
 pub use outcome::LineItemRemoval;
+pub use overrides::{ChannelAbandonedCartSettingsRequest, ChannelCartSettingsRequest, Override};
 pub use progenitor_client::ResponseValue;
 pub use redact::redact_tokens;
 pub use retry::{RateLimit, RetryPolicy};

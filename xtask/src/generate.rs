@@ -299,6 +299,17 @@ fn settings(flavour: Flavour) -> progenitor::GenerationSettings {
             "crate::RedirectUrls",
             [progenitor::TypeImpl::Default].into_iter(),
         );
+        // A channel-override update says of each setting: keep, drop (`null`)
+        // or set. Typify's optional fields are skipped when `None`, so they
+        // cannot send the `null`; the SDK's types use `Override<T>` fields
+        // with the same JSON.
+        for name in ["ChannelCartSettingsRequest", "ChannelAbandonedCartSettingsRequest"] {
+            settings.with_replacement(
+                name,
+                format!("crate::{name}"),
+                [progenitor::TypeImpl::Default].into_iter(),
+            );
+        }
     }
     settings
 }
