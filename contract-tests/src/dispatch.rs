@@ -16,7 +16,8 @@ use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 use crate::cassette::{Api, Cassette};
-use crate::spec::{Operation, match_path};
+use crate::openapi::match_path;
+use crate::spec::Operation;
 
 /// What the SDK made of the response.
 #[derive(Debug, Clone, PartialEq)]

@@ -7,7 +7,7 @@ pub mod cassette;
 pub mod compare;
 pub mod dispatch;
 pub mod live;
-pub mod openapi_schema;
+pub mod openapi;
 pub mod replay;
 pub mod report;
 pub mod rules;

@@ -11,8 +11,9 @@ use serde_json::{Value, json};
 
 use crate::cassette::{Api, Cassette};
 use crate::dispatch::Outcome;
+use crate::openapi::match_path;
 use crate::replay::Replay;
-use crate::spec::{Specs, match_path};
+use crate::spec::Specs;
 
 /// A rule's verdict.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

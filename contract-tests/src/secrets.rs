@@ -1,6 +1,7 @@
 //! Keeping secrets out of cassettes: redaction for recordings, and a scan
 //! that finds anything that still looks like a secret.
 
+use bigcommerce_carts::redact_tokens;
 use serde_json::Value;
 
 /// What replaces a redirect URL's `token=` value.
@@ -8,16 +9,11 @@ pub const REDACTED_TOKEN: &str = "REDACTED";
 /// What replaces an access token in recorded headers.
 pub const REDACTED_HEADER: &str = "<redacted>";
 
-/// Replaces the value of every `token=` query parameter in `text`, as the
-/// SDK does for its own output.
-pub fn redact_url_tokens(text: &str) -> String {
-    bigcommerce_carts::redact_tokens(text)
-}
-
-/// Redacts every string inside a JSON value.
+/// Redacts the redirect-URL tokens in every string inside a JSON value, as
+/// the SDK does for its own output (`REDACTED_TOKEN` is what it writes).
 pub fn redact_json(value: &mut Value) {
     match value {
-        Value::String(s) if s.contains("token=") => *s = redact_url_tokens(s),
+        Value::String(s) if s.contains("token=") => *s = redact_tokens(s),
         Value::Array(items) => items.iter_mut().for_each(redact_json),
         Value::Object(map) => map.values_mut().for_each(redact_json),
         _ => {}
@@ -39,7 +35,7 @@ pub fn scan(text: &str) -> Vec<String> {
             }
         }
         // Redaction changes a line only where a token is not redacted yet.
-        if redact_url_tokens(line) != line {
+        if redact_tokens(line) != line {
             found.push(format!(
                 "line {line_no}: a redirect URL token that is not {REDACTED_TOKEN}"
             ));
@@ -70,10 +66,10 @@ mod tests {
     fn redaction_replaces_only_token_values() {
         let url = "https://s.example.com/cart.php?action=load&id=42&token=9f8e7d6c5b4a&utm_source=mail";
         assert_eq!(
-            redact_url_tokens(url),
+            redact_tokens(url),
             "https://s.example.com/cart.php?action=load&id=42&token=REDACTED&utm_source=mail"
         );
-        assert_eq!(redact_url_tokens("no_token=1&x=2"), "no_token=1&x=2");
+        assert_eq!(redact_tokens("no_token=1&x=2"), "no_token=1&x=2");
         let mut json = serde_json::json!({"data": {"cart_url": url, "n": 1}});
         redact_json(&mut json);
         assert!(json["data"]["cart_url"].as_str().unwrap().contains("token=REDACTED&"));

@@ -5,6 +5,8 @@
 //! typed API error with that status, and a success body it cannot read must
 //! come back as an unreadable-answer error. 1,024 cases.
 
+mod common;
+
 use std::sync::{Arc, LazyLock, Mutex};
 
 use bigcommerce_carts::{Client, RetryPolicy, StorefrontClient};
@@ -12,7 +14,7 @@ use contract_tests::cassette::{self, Cassette};
 use contract_tests::dispatch::{self, Outcome};
 use contract_tests::spec::{self, Specs};
 use proptest::prelude::*;
-use proptest::test_runner::{Config, FileFailurePersistence, RngSeed, TestCaseError, TestRunner};
+use proptest::test_runner::{TestCaseError, TestRunner};
 use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate, matchers};
 
 static SPECS: LazyLock<Specs> = LazyLock::new(|| Specs::load(&spec::default_dir()).unwrap());
@@ -154,15 +156,12 @@ fn hostile_answers_never_panic_and_always_come_back_typed() {
         None,
     ]);
     let cases = (0..CASSETTES.len(), statuses, content_types, spoils());
-    let mut runner = TestRunner::new(Config {
-        cases: 1024,
-        source_file: Some(file!()),
-        rng_seed: seed(),
-        failure_persistence: Some(Box::new(FileFailurePersistence::Direct(
-            "proptest-regressions/hostile.txt",
-        ))),
-        ..Config::default()
-    });
+    let mut runner = TestRunner::new(common::config(
+        1024,
+        file!(),
+        "proptest-regressions/hostile.txt",
+        0x5EED_0002,
+    ));
     runner
         .run(&cases, |(index, status, content_type, how)| {
             let cassette = &CASSETTES[index];
@@ -208,13 +207,4 @@ fn hostile_answers_never_panic_and_always_come_back_typed() {
             Ok(())
         })
         .unwrap();
-}
-
-/// A fixed seed, so every run checks the same cases (`PROPTEST_RNG_SEED=<n>`
-/// explores others).
-fn seed() -> RngSeed {
-    match Config::default().rng_seed {
-        RngSeed::Random => RngSeed::Fixed(0x5EED_0002),
-        chosen => chosen,
-    }
 }

@@ -6,6 +6,8 @@
 //!   types and re-serializes to the same information;
 //! - (c) any list of `include` values goes on the wire as `include=a,b`.
 
+mod common;
+
 use std::collections::BTreeSet;
 use std::sync::LazyLock;
 
@@ -16,7 +18,7 @@ use contract_tests::compare;
 use contract_tests::spec::{self, Specs, deref};
 use proptest::prelude::*;
 use proptest::strategy::{BoxedStrategy, Just, Union};
-use proptest::test_runner::{Config, FileFailurePersistence, RngSeed, TestCaseError, TestRunner};
+use proptest::test_runner::{Config, TestCaseError, TestRunner};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value, json};
@@ -26,16 +28,7 @@ static SPECS: LazyLock<Specs> = LazyLock::new(|| Specs::load(&spec::default_dir(
 const CASES: u32 = 256;
 
 fn config() -> Config {
-    Config {
-        cases: CASES,
-        source_file: Some(file!()),
-        rng_seed: seed(),
-        // Relative to the crate, where cargo runs its tests; commit what lands there.
-        failure_persistence: Some(Box::new(FileFailurePersistence::Direct(
-            "proptest-regressions/properties.txt",
-        ))),
-        ..Config::default()
-    }
+    common::config(CASES, file!(), "proptest-regressions/properties.txt", 0x5EED_0001)
 }
 
 // ---------------------------------------------------------------------------
@@ -527,13 +520,4 @@ fn any_include_list_goes_out_comma_separated() {
             },
         )
         .unwrap();
-}
-
-/// A fixed seed, so every run checks the same cases (`PROPTEST_RNG_SEED=<n>`
-/// explores others).
-fn seed() -> RngSeed {
-    match Config::default().rng_seed {
-        RngSeed::Random => RngSeed::Fixed(0x5EED_0001),
-        chosen => chosen,
-    }
 }

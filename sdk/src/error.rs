@@ -1,4 +1,9 @@
-//! Errors of client construction.
+//! The crate's errors: building a client ([`BuildError`]) and calls ([`Error`]).
+
+use reqwest::StatusCode;
+
+use crate::ErrorBody;
+use crate::retry::RateLimit;
 
 /// Why a client could not be built. Each variant names the bad input; none
 /// repeats the access token.
@@ -39,11 +44,6 @@ pub enum BuildError {
     #[error("cannot build the HTTP client")]
     Http(#[from] reqwest::Error),
 }
-
-use reqwest::StatusCode;
-
-use crate::ErrorBody;
-use crate::retry::RateLimit;
 
 /// Why a call failed: the one error type of the crate's calls.
 ///
@@ -193,8 +193,8 @@ impl<E: ErrorEnvelope> From<progenitor_client::Error<E>> for Error {
             Generated::InvalidRequest(message) | Generated::Custom(message) => Error::InvalidRequest(message),
             Generated::CommunicationError(e) | Generated::InvalidUpgrade(e) => Error::Transport(e),
             Generated::ResponseBodyError(e) => match crate::limit::too_large(&e) {
-                Some(limit) => Error::InvalidResponse {
-                    reason: format!("the body is over the {limit}-byte limit"),
+                Some(too_large) => Error::InvalidResponse {
+                    reason: too_large.to_string(),
                 },
                 None => Error::Transport(e),
             },

@@ -26,12 +26,13 @@ impl fmt::Display for BodyTooLarge {
 
 impl std::error::Error for BodyTooLarge {}
 
-/// The limit, when `error` (or one of its causes) is a body stopped at it.
-pub(crate) fn too_large(error: &(dyn std::error::Error + 'static)) -> Option<u64> {
+/// The body stopped at the limit, when that is what `error` (or one of its
+/// causes) is.
+pub(crate) fn too_large<'e>(error: &'e (dyn std::error::Error + 'static)) -> Option<&'e BodyTooLarge> {
     let mut cause: Option<&(dyn std::error::Error + 'static)> = Some(error);
     while let Some(current) = cause {
         if let Some(too_large) = current.downcast_ref::<BodyTooLarge>() {
-            return Some(too_large.limit);
+            return Some(too_large);
         }
         cause = current.source();
     }
@@ -158,7 +159,7 @@ mod tests {
     async fn success_bodies_stop_at_the_limit() {
         let big = guard::<ErrorBody>(response(200, "application/json", b"[1,2,3,4,5,6,7,8,9]"), 8).await;
         let error = big.bytes().await.unwrap_err();
-        assert_eq!(too_large(&error), Some(8));
+        assert_eq!(too_large(&error).map(|e| e.limit), Some(8));
         let small = guard::<ErrorBody>(response(200, "application/json", b"[1]"), 8).await;
         assert_eq!(small.bytes().await.unwrap(), "[1]");
     }

@@ -94,12 +94,7 @@ impl RateLimit {
     /// Reads the figures from response headers (names in any case); `None`
     /// when the answer carries none of them.
     pub fn from_headers(headers: &HeaderMap) -> Option<Self> {
-        let number = |name: &str| {
-            headers
-                .get(name)
-                .and_then(|v| v.to_str().ok())
-                .and_then(|v| v.trim().parse::<u64>().ok())
-        };
+        let number = |name| header::<u64>(headers, name);
         let limit = Self {
             requests_left: number("x-rate-limit-requests-left"),
             requests_quota: number("x-rate-limit-requests-quota"),
@@ -108,6 +103,11 @@ impl RateLimit {
         };
         (limit != Self::default()).then_some(limit)
     }
+}
+
+/// A header's value read as a number (names match in any case).
+fn header<T: std::str::FromStr>(headers: &HeaderMap, name: &str) -> Option<T> {
+    headers.get(name)?.to_str().ok()?.trim().parse().ok()
 }
 
 /// The last rate-limit figures seen, shared by a client and its clones.
@@ -160,12 +160,7 @@ pub(crate) fn is_idempotent(method: &Method) -> bool {
 
 /// How long a 429 asks to wait, from its headers.
 pub(crate) fn requested_wait(headers: &HeaderMap) -> Option<Duration> {
-    let number = |name: &str| {
-        headers
-            .get(name)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.trim().parse::<f64>().ok())
-    };
+    let number = |name| header::<f64>(headers, name);
     if let Some(ms) = number("x-rate-limit-time-reset-ms").filter(|ms| ms.is_finite() && *ms >= 0.0) {
         return Some(Duration::from_secs_f64(ms / 1000.0));
     }

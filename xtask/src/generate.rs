@@ -292,18 +292,17 @@ fn settings(flavour: Flavour) -> progenitor::GenerationSettings {
         settings
             .with_inner_type(inner)
             .with_hooks(progenitor::HooksMode::Expected);
-        // Redirect URLs carry the token that restores a cart; the SDK's own
-        // type has the same fields and JSON but a Debug that hides the token.
-        settings.with_replacement(
+        // The SDK's own types stand in for these schemas, with the same JSON:
+        // - `RedirectUrls` carry the token that restores a cart; the SDK's
+        //   type has a Debug that hides it;
+        // - a channel-override update says of each setting: keep, drop
+        //   (`null`) or set. Typify's optional fields are skipped when `None`
+        //   and cannot send the `null`; the SDK's types use `Override<T>`.
+        for name in [
             "RedirectUrls",
-            "crate::RedirectUrls",
-            [progenitor::TypeImpl::Default].into_iter(),
-        );
-        // A channel-override update says of each setting: keep, drop (`null`)
-        // or set. Typify's optional fields are skipped when `None`, so they
-        // cannot send the `null`; the SDK's types use `Override<T>` fields
-        // with the same JSON.
-        for name in ["ChannelCartSettingsRequest", "ChannelAbandonedCartSettingsRequest"] {
+            "ChannelCartSettingsRequest",
+            "ChannelAbandonedCartSettingsRequest",
+        ] {
             settings.with_replacement(
                 name,
                 format!("crate::{name}"),

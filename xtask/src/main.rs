@@ -6,11 +6,12 @@ mod conformance;
 mod diff;
 mod generate;
 mod normalize;
-// One converter from OpenAPI schemas to JSON Schema serves both the contract
-// tests and `vendor`; the xtask cannot depend on the contract-tests crate
-// (that would build the SDK it regenerates), so it compiles the file itself.
-#[path = "../../contract-tests/src/openapi_schema.rs"]
-mod openapi_schema;
+// The OpenAPI reading the contract tests and `vendor` share (path templates,
+// responses by status, JSON Schema); the xtask cannot depend on the
+// contract-tests crate (that would build the SDK it regenerates), so it
+// compiles the file itself.
+#[path = "../../contract-tests/src/openapi.rs"]
+mod openapi;
 mod spec;
 mod vendor;
 

@@ -14,7 +14,7 @@ use sha2::{Digest, Sha256};
 
 use crate::codegen::write_atomically;
 use crate::generate::{self, Flavour};
-use crate::{diff, normalize, openapi_schema, spec};
+use crate::{diff, normalize, openapi, spec};
 
 /// Where a vendored spec came from, as kept in `spec/vendor.lock`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -75,12 +75,19 @@ pub fn vendor(root: &Path, file: &Path, name: &str, today: &str) -> Result<()> {
     let staged_spec = staged_specs.join(format!("{name}.yaml"));
     std::fs::write(&staged_spec, &text)?;
     let mut files: Vec<(PathBuf, Vec<u8>)> = vec![(target.clone(), text.into_bytes())];
+    let mut module_file = String::new();
     for (spec_path, out) in generate::sdk_targets(staging.path())? {
         let display = format!("spec/{}", spec_path.file_name().unwrap_or_default().to_string_lossy());
         let rendered = generate::render(&spec_path, &display, Flavour::Sdk)
             .with_context(|| format!("generating the SDK from {display}; nothing was changed"))?;
-        let out = root.join("sdk/src/generated").join(out.file_name().unwrap_or_default());
-        files.push((out, rendered.code.into_bytes()));
+        let file_name = out.file_name().unwrap_or_default();
+        if spec_path == staged_spec {
+            module_file = format!("generated/{}", file_name.to_string_lossy());
+        }
+        files.push((
+            root.join("sdk/src/generated").join(file_name),
+            rendered.code.into_bytes(),
+        ));
     }
 
     // 3. The lock entry.
@@ -120,10 +127,8 @@ pub fn vendor(root: &Path, file: &Path, name: &str, today: &str) -> Result<()> {
         "vendored {} as spec/{name}.yaml and regenerated the SDK",
         file.display()
     );
-    if !root.join("sdk/src/lib.rs").exists()
-        || !std::fs::read_to_string(root.join("sdk/src/lib.rs"))?
-            .contains(&format!("generated/{}.rs", name.replace(['.', '-'], "_")))
-    {
+    let declared = std::fs::read_to_string(root.join("sdk/src/lib.rs")).is_ok_and(|lib| lib.contains(&module_file));
+    if !declared {
         println!("note: sdk/src/lib.rs declares no module for {name}; add one to use it");
     }
     match report {
@@ -226,24 +231,21 @@ fn misfit(doc: &Value, operation: &str, cassette: &Value) -> Option<String> {
         .pointer("/request/path")
         .and_then(Value::as_str)
         .unwrap_or_default();
-    if !path_matches(&path, recorded_path) {
+    if openapi::match_path(&path, recorded_path).is_none() {
         return Some(format!("{operation} is now at {path} (recorded {recorded_path})"));
     }
     let status = cassette
         .pointer("/response/status")
         .and_then(Value::as_u64)
+        .and_then(|status| u16::try_from(status).ok())
         .unwrap_or_default();
     let body = cassette.pointer("/response/body").filter(|b| !b.is_null())?;
     let responses = doc.pointer(&format!("{}/responses", spec::operation_pointer(&path, &method)))?;
-    let response = responses
-        .get(status.to_string())
-        .or_else(|| responses.get(format!("{}XX", status / 100)))
-        .or_else(|| responses.get("default"))
-        .map(|r| spec::deref(doc, r));
+    let response = openapi::response_for_status(responses, status).map(|r| spec::deref(doc, r));
     let Some(schema) = response.and_then(|r| r.pointer("/content/application~1json/schema")) else {
         return Some(format!("the spec documents no JSON body for status {status}"));
     };
-    let schema = openapi_schema::self_contained(doc, schema);
+    let schema = openapi::self_contained(doc, schema);
     let validator = match jsonschema::draft7::new(&schema) {
         Ok(validator) => validator,
         Err(e) => return Some(format!("the spec's schema for status {status} does not compile: {e}")),
@@ -254,12 +256,6 @@ fn misfit(doc: &Value, operation: &str, cassette: &Value) -> Option<String> {
         .map(|e| format!("{} at {}", e, e.instance_path()))
         .collect();
     (!errors.is_empty()).then(|| format!("the {status} body no longer validates: {}", errors.join("; ")))
-}
-
-fn path_matches(template: &str, path: &str) -> bool {
-    let template: Vec<&str> = template.trim_matches('/').split('/').collect();
-    let actual: Vec<&str> = path.trim_matches('/').split('/').collect();
-    template.len() == actual.len() && template.iter().zip(&actual).all(|(t, a)| t.starts_with('{') || t == a)
 }
 
 #[cfg(test)]
