@@ -16,8 +16,8 @@ use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 use crate::cassette::{Api, Cassette};
-use crate::openapi::match_path;
 use crate::spec::Operation;
+use carts_openapi::match_path;
 
 /// What the SDK made of the response.
 #[derive(Debug, Clone, PartialEq)]

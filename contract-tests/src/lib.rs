@@ -7,7 +7,6 @@ pub mod cassette;
 pub mod compare;
 pub mod dispatch;
 pub mod live;
-pub mod openapi;
 pub mod replay;
 pub mod report;
 pub mod rules;

@@ -11,9 +11,9 @@ use serde_json::{Value, json};
 
 use crate::cassette::{Api, Cassette};
 use crate::dispatch::Outcome;
-use crate::openapi::match_path;
 use crate::replay::Replay;
 use crate::spec::Specs;
+use carts_openapi::match_path;
 
 /// A rule's verdict.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use serde_json::Value;
 
 use crate::cassette::Api;
-use crate::openapi::response_for_status;
+use carts_openapi::{deref, parameters, response_for_status};
 
 /// One operation of a spec.
 #[derive(Debug, Clone, PartialEq)]
@@ -104,7 +104,7 @@ impl Specs {
     /// spec: OpenAPI's `nullable` becomes a `null` alternative and every
     /// `#/components/...` reference points into a `definitions` copy.
     pub fn json_schema(&self, api: Api, schema: &Value) -> Value {
-        crate::openapi::self_contained(self.doc(api), schema)
+        carts_openapi::self_contained(self.doc(api), schema)
     }
 
     /// The schema of `op`'s request body, if it has one.
@@ -126,74 +126,35 @@ impl Specs {
 }
 
 fn read_operations(api: Api, doc: &Value) -> Vec<Operation> {
-    let mut out = Vec::new();
-    let Some(paths) = doc.get("paths").and_then(Value::as_object) else {
-        return out;
-    };
-    for (path, item) in paths {
-        for method in ["get", "put", "post", "delete", "patch"] {
-            let Some(op) = item.get(method) else { continue };
-            let mut parameters = Vec::new();
-            let lists = [item.get("parameters"), op.get("parameters")];
-            for param in lists.into_iter().flatten().filter_map(Value::as_array).flatten() {
-                let param = deref(doc, param);
-                let schema = deref(doc, param.get("schema").unwrap_or(&Value::Null)).clone();
-                let location = param.get("in").and_then(Value::as_str).unwrap_or_default().to_string();
-                let comma_separated = location == "query"
-                    && schema.get("type").and_then(Value::as_str) == Some("array")
-                    && param.get("style").and_then(Value::as_str).unwrap_or("form") == "form"
-                    && param.get("explode").and_then(Value::as_bool) == Some(false);
-                parameters.push(Parameter {
-                    name: param
-                        .get("name")
-                        .and_then(Value::as_str)
-                        .unwrap_or_default()
-                        .to_string(),
-                    location,
-                    required: param.get("required").and_then(Value::as_bool).unwrap_or(false),
-                    schema,
-                    comma_separated,
-                });
-            }
-            let statuses = op
-                .get("responses")
+    carts_openapi::operations(doc)
+        .into_iter()
+        .map(|op| {
+            let parameters = parameters(doc, &op.path, &op.method)
+                .into_iter()
+                .map(|p| Parameter {
+                    comma_separated: p.is_comma_separated(),
+                    name: p.name,
+                    location: p.location,
+                    required: p.required,
+                    schema: p.schema,
+                })
+                .collect();
+            let statuses = doc
+                .pointer(&format!("{}/responses", op.pointer))
                 .and_then(Value::as_object)
                 .map(|r| r.keys().cloned().collect())
                 .unwrap_or_default();
-            out.push(Operation {
+            Operation {
                 api,
-                id: op
-                    .get("operationId")
-                    .and_then(Value::as_str)
-                    .unwrap_or_default()
-                    .to_string(),
-                method: method.to_ascii_uppercase(),
-                path: path.clone(),
+                id: op.id.unwrap_or_default(),
+                method: op.method.to_ascii_uppercase(),
+                path: op.path,
                 parameters,
                 statuses,
-                pointer: format!("/paths/{}/{method}", path.replace('~', "~0").replace('/', "~1")),
-            });
-        }
-    }
-    out
-}
-
-/// Follows `$ref` chains inside the document.
-pub fn deref<'a>(doc: &'a Value, mut value: &'a Value) -> &'a Value {
-    for _ in 0..8 {
-        match value
-            .get("$ref")
-            .and_then(Value::as_str)
-            .and_then(|r| r.strip_prefix('#'))
-        {
-            Some(pointer) => match doc.pointer(pointer) {
-                Some(target) => value = target,
-                None => return value,
-            },
-            None => return value,
-        }
-    }
-    value
+                pointer: op.pointer,
+            }
+        })
+        .collect()
 }
 
 #[cfg(test)]

@@ -13,9 +13,10 @@ use std::sync::LazyLock;
 
 use bigcommerce_carts::carts::types as v3;
 use bigcommerce_carts::{Client, Include, abandoned_carts::types as ac, storefront::types as sf};
+use carts_openapi::deref;
 use contract_tests::cassette::Api;
 use contract_tests::compare;
-use contract_tests::spec::{self, Specs, deref};
+use contract_tests::spec::{self, Specs};
 use proptest::prelude::*;
 use proptest::strategy::{BoxedStrategy, Just, Union};
 use proptest::test_runner::{Config, TestCaseError, TestRunner};

@@ -6,18 +6,21 @@ use std::path::Path;
 use anyhow::{Context, Result};
 
 /// What [`ensure_file_contents`] found or did.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Outcome {
     /// The file already held exactly the expected contents.
     Current,
     /// The file was (re)written.
     Written,
     /// Check mode: the file is missing or differs; nothing was written.
-    Stale,
+    Stale {
+        /// A bounded unified diff, on disk to expected.
+        diff: String,
+    },
 }
 
 /// Makes `path` hold `contents`. With `check`, writes nothing and reports a
-/// difference as [`Outcome::Stale`], printing a bounded unified diff.
+/// difference as [`Outcome::Stale`] with a bounded unified diff.
 pub fn ensure_file_contents(path: &Path, contents: &str, check: bool) -> Result<Outcome> {
     let current = match std::fs::read_to_string(path) {
         Ok(text) => Some(text),
@@ -28,8 +31,9 @@ pub fn ensure_file_contents(path: &Path, contents: &str, check: bool) -> Result<
         return Ok(Outcome::Current);
     }
     if check {
-        print_diff(path, current.as_deref().unwrap_or(""), contents);
-        return Ok(Outcome::Stale);
+        return Ok(Outcome::Stale {
+            diff: bounded_diff(path, current.as_deref().unwrap_or(""), contents),
+        });
     }
     write_atomically(path, contents.as_bytes())?;
     Ok(Outcome::Written)
@@ -57,7 +61,8 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
 
 const DIFF_LINES: usize = 60;
 
-fn print_diff(path: &Path, old: &str, new: &str) {
+/// A unified diff of `old` to `new`, cut after [`DIFF_LINES`] lines.
+pub fn bounded_diff(path: &Path, old: &str, new: &str) -> String {
     let diff = similar::TextDiff::from_lines(old, new);
     let text = diff
         .unified_diff()
@@ -68,12 +73,11 @@ fn print_diff(path: &Path, old: &str, new: &str) {
         )
         .to_string();
     let lines: Vec<&str> = text.lines().collect();
-    for line in lines.iter().take(DIFF_LINES) {
-        eprintln!("{line}");
-    }
+    let mut out: String = lines.iter().take(DIFF_LINES).map(|l| format!("{l}\n")).collect();
     if lines.len() > DIFF_LINES {
-        eprintln!("... {} more diff lines", lines.len() - DIFF_LINES);
+        out.push_str(&format!("... {} more diff lines\n", lines.len() - DIFF_LINES));
     }
+    out
 }
 
 #[cfg(test)]
@@ -84,11 +88,17 @@ mod tests {
     fn writes_then_reports_current_then_stale_without_writing() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("sub/out.rs");
-        assert_eq!(ensure_file_contents(&path, "a\n", true).unwrap(), Outcome::Stale);
+        assert!(matches!(
+            ensure_file_contents(&path, "a\n", true).unwrap(),
+            Outcome::Stale { .. }
+        ));
         assert!(!path.exists(), "check mode must not write");
         assert_eq!(ensure_file_contents(&path, "a\n", false).unwrap(), Outcome::Written);
         assert_eq!(ensure_file_contents(&path, "a\n", true).unwrap(), Outcome::Current);
-        assert_eq!(ensure_file_contents(&path, "b\n", true).unwrap(), Outcome::Stale);
+        let Outcome::Stale { diff } = ensure_file_contents(&path, "b\n", true).unwrap() else {
+            panic!("a different file is stale");
+        };
+        assert!(diff.contains("-a\n+b\n"), "{diff}");
         assert_eq!(std::fs::read_to_string(&path).unwrap(), "a\n");
         let leftovers = std::fs::read_dir(path.parent().unwrap()).unwrap().count();
         assert_eq!(leftovers, 1, "no temporary file is left behind");

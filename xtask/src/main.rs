@@ -6,18 +6,11 @@ mod conformance;
 mod diff;
 mod generate;
 mod normalize;
-// The OpenAPI reading the contract tests and `vendor` share (path templates,
-// responses by status, JSON Schema); the xtask cannot depend on the
-// contract-tests crate (that would build the SDK it regenerates), so it
-// compiles the file itself.
-#[path = "../../contract-tests/src/openapi.rs"]
-mod openapi;
-mod spec;
 mod vendor;
 
 use std::path::PathBuf;
 
-use anyhow::Result;
+use anyhow::{Result, bail};
 use clap::{Parser, Subcommand};
 
 #[derive(Parser)]
@@ -138,12 +131,30 @@ fn run_diff(
 fn main() -> Result<()> {
     match Cli::parse().command {
         Command::Generate {
-            verbose,
-            spec,
-            out: Some(out),
-            ..
-        } => generate::generate_standalone(&spec, &out, verbose),
-        Command::Generate { check, verbose, .. } => generate::generate_sdk(&generate::project_root(), check, verbose),
+            spec, out: Some(out), ..
+        } => {
+            let report = generate::standalone::generate_standalone(&spec, &out)?;
+            print!("{report}");
+            if !report.failed.is_empty() {
+                let names: Vec<&str> = report.failed.iter().map(|(spec, _)| spec.as_str()).collect();
+                bail!(
+                    "{} of {} specs could not be generated: {}",
+                    names.len(),
+                    report.specs,
+                    names.join(", ")
+                );
+            }
+            Ok(())
+        }
+        Command::Generate { check, verbose, .. } => {
+            let report = generate::generate_sdk(&generate::project_root(), check, verbose)?;
+            print!("{report}");
+            let stale = report.stale();
+            if !stale.is_empty() {
+                bail!(generate::stale_message(&stale));
+            }
+            Ok(())
+        }
         Command::Conformance { live } => conformance::conformance(&generate::project_root(), live),
         Command::Record => conformance::record(&generate::project_root()),
         Command::Diff {

@@ -14,7 +14,8 @@ use sha2::{Digest, Sha256};
 
 use crate::codegen::write_atomically;
 use crate::generate::{self, Flavour};
-use crate::{diff, normalize, openapi, spec};
+use crate::{diff, normalize};
+use carts_openapi::{hex, match_path, operation_pointer, response_for_status};
 
 /// Where a vendored spec came from, as kept in `spec/vendor.lock`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -46,10 +47,10 @@ pub fn vendor(root: &Path, file: &Path, name: &str, today: &str) -> Result<()> {
     let spec_dir = root.join("spec");
     let target = spec_dir.join(format!("{name}.yaml"));
     let source = std::fs::read(file).with_context(|| format!("reading {}", file.display()))?;
-    let source_sha256 = spec::hex(&Sha256::digest(&source));
+    let source_sha256 = hex(&Sha256::digest(&source));
 
     // 1. The spec as it will be stored: normalized, pretty-printed.
-    let mut doc = spec::load(file)?.doc;
+    let mut doc = carts_openapi::load(file)?.doc;
     normalize::normalize(&mut doc).with_context(|| format!("normalizing {}", file.display()))?;
     let header = format!(
         "# Vendored by `cargo xtask vendor` from {} on {today} (sha256 {source_sha256}),\n\
@@ -60,7 +61,7 @@ pub fn vendor(root: &Path, file: &Path, name: &str, today: &str) -> Result<()> {
         "{header}{}",
         serde_yaml_ng::to_string(&doc).context("writing the spec as YAML")?
     );
-    let sha256 = spec::hex(&Sha256::digest(text.as_bytes()));
+    let sha256 = hex(&Sha256::digest(text.as_bytes()));
 
     // 2. The SDK generated from spec/ with the new spec in place, all in memory.
     let staging = tempfile::tempdir().context("creating a staging folder")?;
@@ -76,7 +77,7 @@ pub fn vendor(root: &Path, file: &Path, name: &str, today: &str) -> Result<()> {
     std::fs::write(&staged_spec, &text)?;
     let mut files: Vec<(PathBuf, Vec<u8>)> = vec![(target.clone(), text.into_bytes())];
     let mut module_file = String::new();
-    for (spec_path, out) in generate::sdk_targets(staging.path())? {
+    for (spec_path, out) in generate::sdk_targets(staging.path(), &staging.path().join("spec"))? {
         let display = format!("spec/{}", spec_path.file_name().unwrap_or_default().to_string_lossy());
         let rendered = generate::render(&spec_path, &display, Flavour::Sdk)
             .with_context(|| format!("generating the SDK from {display}; nothing was changed"))?;
@@ -185,7 +186,7 @@ pub fn misfits(root: &Path, name: &str, spec_path: &Path) -> Result<Vec<Misfit>>
     let Ok(entries) = std::fs::read_dir(&folder) else {
         return Ok(Vec::new());
     };
-    let mut doc = spec::load(spec_path)?.doc;
+    let mut doc = carts_openapi::load(spec_path)?.doc;
     normalize::normalize(&mut doc)?;
     let mut paths: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
     paths.retain(|p| p.extension().is_some_and(|e| e == "yaml"));
@@ -208,13 +209,10 @@ pub fn misfits(root: &Path, name: &str, spec_path: &Path) -> Result<Vec<Misfit>>
 }
 
 fn misfit(doc: &Value, operation: &str, cassette: &Value) -> Option<String> {
-    let found = spec::operations(doc).into_iter().find(|(path, method)| {
-        doc.pointer(&spec::operation_pointer(path, method))
-            .and_then(|op| op.get("operationId"))
-            .and_then(Value::as_str)
-            == Some(operation)
-    });
-    let Some((path, method)) = found else {
+    let found = carts_openapi::operations(doc)
+        .into_iter()
+        .find(|op| op.id.as_deref() == Some(operation));
+    let Some(carts_openapi::Operation { path, method, .. }) = found else {
         return Some(format!("the spec has no operation {operation} any more"));
     };
     let recorded_method = cassette
@@ -231,7 +229,7 @@ fn misfit(doc: &Value, operation: &str, cassette: &Value) -> Option<String> {
         .pointer("/request/path")
         .and_then(Value::as_str)
         .unwrap_or_default();
-    if openapi::match_path(&path, recorded_path).is_none() {
+    if match_path(&path, recorded_path).is_none() {
         return Some(format!("{operation} is now at {path} (recorded {recorded_path})"));
     }
     let status = cassette
@@ -240,12 +238,12 @@ fn misfit(doc: &Value, operation: &str, cassette: &Value) -> Option<String> {
         .and_then(|status| u16::try_from(status).ok())
         .unwrap_or_default();
     let body = cassette.pointer("/response/body").filter(|b| !b.is_null())?;
-    let responses = doc.pointer(&format!("{}/responses", spec::operation_pointer(&path, &method)))?;
-    let response = openapi::response_for_status(responses, status).map(|r| spec::deref(doc, r));
+    let responses = doc.pointer(&format!("{}/responses", operation_pointer(&path, &method)))?;
+    let response = response_for_status(responses, status).map(|r| carts_openapi::deref(doc, r));
     let Some(schema) = response.and_then(|r| r.pointer("/content/application~1json/schema")) else {
         return Some(format!("the spec documents no JSON body for status {status}"));
     };
-    let schema = openapi::self_contained(doc, schema);
+    let schema = carts_openapi::self_contained(doc, schema);
     let validator = match jsonschema::draft7::new(&schema) {
         Ok(validator) => validator,
         Err(e) => return Some(format!("the spec's schema for status {status} does not compile: {e}")),
@@ -309,7 +307,7 @@ mod tests {
         let lock: BTreeMap<String, LockEntry> =
             serde_yaml_ng::from_str(&std::fs::read_to_string(root.path().join("spec/vendor.lock")).unwrap()).unwrap();
         assert_eq!(lock["shop"].vendored, "2026-11-23");
-        assert_eq!(lock["shop"].sha256, spec::hex(&Sha256::digest(stored.as_bytes())));
+        assert_eq!(lock["shop"].sha256, hex(&Sha256::digest(stored.as_bytes())));
         let code = std::fs::read_to_string(root.path().join("sdk/src/generated/shop.rs")).unwrap();
         assert!(code.contains("pub fn get_cart(&self)"));
         let misfits = misfits(root.path(), "shop", &root.path().join("spec/shop.yaml")).unwrap();

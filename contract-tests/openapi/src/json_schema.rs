@@ -1,42 +1,7 @@
-//! What the contract tests and the xtask both read from an OpenAPI document:
-//! which path template a recorded path fits, which documented response a
-//! status gets, and schemas as JSON Schema for validating bodies with the
-//! `jsonschema` crate. The xtask compiles this same file (`vendor` checks
-//! recorded responses against a new spec), so it uses `serde_json` only.
-
-use std::collections::BTreeMap;
+//! OpenAPI 3.0 schemas as JSON Schema (draft 7), for validating bodies with
+//! the `jsonschema` crate.
 
 use serde_json::Value;
-
-/// Matches a concrete path against a template, giving the path parameters.
-pub fn match_path(template: &str, path: &str) -> Option<BTreeMap<String, String>> {
-    let template: Vec<&str> = template.trim_matches('/').split('/').collect();
-    let actual: Vec<&str> = path.trim_matches('/').split('/').collect();
-    if template.len() != actual.len() {
-        return None;
-    }
-    let mut params = BTreeMap::new();
-    for (t, a) in template.iter().zip(&actual) {
-        match t.strip_prefix('{').and_then(|t| t.strip_suffix('}')) {
-            Some(name) if !a.is_empty() => {
-                params.insert(name.to_string(), a.to_string());
-            }
-            Some(_) => return None,
-            None if t == a => {}
-            None => return None,
-        }
-    }
-    Some(params)
-}
-
-/// The response an operation's `responses` object documents for `status`:
-/// the status itself, else its `NXX` range, else `default`.
-pub fn response_for_status(responses: &Value, status: u16) -> Option<&Value> {
-    responses
-        .get(status.to_string())
-        .or_else(|| responses.get(format!("{}XX", status / 100)))
-        .or_else(|| responses.get("default"))
-}
 
 /// Rewrites an OpenAPI 3.0 schema into JSON Schema: `nullable` adds `null`,
 /// references move from `#/components/schemas/` to `#/definitions/`, and
@@ -107,15 +72,6 @@ mod tests {
     use serde_json::json;
 
     #[test]
-    fn paths_match_templates() {
-        let params = match_path("/carts/{cartId}/items/{itemId}", "/carts/a/items/b").unwrap();
-        assert_eq!(params["cartId"], "a");
-        assert_eq!(params["itemId"], "b");
-        assert!(match_path("/carts/{cartId}", "/carts/a/items").is_none());
-        assert!(match_path("/carts/settings", "/carts/x").is_none());
-    }
-
-    #[test]
     fn nullable_and_references_become_json_schema() {
         let schema = to_json_schema(&json!({
             "type": "integer", "nullable": true, "x-deviation": "why", "example": 3
@@ -125,6 +81,19 @@ mod tests {
         assert_eq!(
             schema,
             json!({"properties": {"enum": {"$ref": "#/definitions/Include"}}})
+        );
+    }
+
+    #[test]
+    fn a_self_contained_schema_carries_the_components() {
+        let doc = json!({"components": {"schemas": {"Id": {"type": "integer", "nullable": true}}}});
+        let schema = self_contained(&doc, &json!({"$ref": "#/components/schemas/Id"}));
+        assert_eq!(
+            schema,
+            json!({
+                "allOf": [{"$ref": "#/definitions/Id"}],
+                "definitions": {"Id": {"anyOf": [{"type": "integer"}, {"type": "null"}]}}
+            })
         );
     }
 }

@@ -1,0 +1,119 @@
+//! Loading OpenAPI documents from disk.
+
+use std::path::{Path, PathBuf};
+
+use serde_json::Value;
+use sha2::{Digest, Sha256};
+
+/// An OpenAPI document as read, before any rewriting.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Document {
+    /// The document as a JSON tree.
+    pub doc: Value,
+    /// Lower-case hex sha256 of the bytes it was read from.
+    pub sha256: String,
+}
+
+/// Why a document could not be read.
+#[derive(Debug, thiserror::Error)]
+pub enum LoadError {
+    /// The file could not be read.
+    #[error("reading {path}: {source}")]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// The cause.
+        source: std::io::Error,
+    },
+    /// The bytes are neither YAML nor JSON.
+    #[error("{path} is not valid YAML or JSON: {source}")]
+    Syntax {
+        /// The file.
+        path: PathBuf,
+        /// The parser's message, with line and column.
+        source: serde_yaml_ng::Error,
+    },
+    /// The document is not OpenAPI 3.0.x.
+    #[error("{path}: at /openapi: {message}")]
+    Version {
+        /// The file.
+        path: PathBuf,
+        /// What was found instead.
+        message: String,
+    },
+}
+
+/// Reads a YAML or JSON document (YAML is a superset of JSON, so one parser
+/// serves both).
+pub fn load(path: &Path) -> Result<Document, LoadError> {
+    let bytes = std::fs::read(path).map_err(|source| LoadError::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    parse(&bytes).map_err(|source| LoadError::Syntax {
+        path: path.to_path_buf(),
+        source,
+    })
+}
+
+/// Parses a document from its bytes.
+pub fn parse(bytes: &[u8]) -> Result<Document, serde_yaml_ng::Error> {
+    let doc: Value = serde_yaml_ng::from_slice(bytes)?;
+    Ok(Document {
+        doc,
+        sha256: hex(&Sha256::digest(bytes)),
+    })
+}
+
+impl Document {
+    /// Checks that the document is OpenAPI 3.0.x, the version the generator
+    /// and the tests read; `path` names it in the error.
+    pub fn check_version(&self, path: &Path) -> Result<(), LoadError> {
+        let message = match self.doc.get("openapi").and_then(Value::as_str) {
+            Some(v) if v.starts_with("3.0.") => return Ok(()),
+            Some(v) => format!("version {v} is not supported (the tools read OpenAPI 3.0.x)"),
+            None => "missing; this does not look like an OpenAPI 3.0 document".to_string(),
+        };
+        Err(LoadError::Version {
+            path: path.to_path_buf(),
+            message,
+        })
+    }
+}
+
+/// Lower-case hex of a byte string.
+pub fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn yaml_and_json_parse_and_carry_their_hash() {
+        let yaml = parse(b"openapi: 3.0.3\npaths: {}\n").unwrap();
+        let json = parse(br#"{"openapi": "3.0.3", "paths": {}}"#).unwrap();
+        assert_eq!(yaml.doc, json.doc);
+        assert_ne!(yaml.sha256, json.sha256);
+        assert_eq!(yaml.sha256.len(), 64);
+    }
+
+    #[test]
+    fn other_versions_are_named() {
+        let doc = parse(b"openapi: 3.1.0\n").unwrap();
+        let error = doc.check_version(Path::new("x.yaml")).unwrap_err().to_string();
+        assert_eq!(
+            error,
+            "x.yaml: at /openapi: version 3.1.0 is not supported (the tools read OpenAPI 3.0.x)"
+        );
+        let error = parse(b"swagger: '2.0'\n").unwrap().check_version(Path::new("y.yaml"));
+        assert!(error.unwrap_err().to_string().contains("missing"));
+    }
+
+    #[test]
+    fn a_missing_file_names_its_path() {
+        let error = load(Path::new("/nonexistent/spec.yaml")).unwrap_err().to_string();
+        assert!(error.starts_with("reading /nonexistent/spec.yaml: "), "{error}");
+    }
+}

@@ -1,0 +1,27 @@
+//! The one reading of OpenAPI 3.0 documents that the workspace's tools share:
+//! the xtask (generation, diff, vendoring) and the contract tests.
+//!
+//! Documents stay JSON trees (`serde_json::Value`), so that the places inside
+//! them can be named by JSON pointer in every message and rewritten before
+//! anything is typed.
+//! - [`document`]: loading a YAML or JSON file, with its sha256;
+//! - [`pointer`]: JSON pointers (RFC 6901) and `$ref` resolution;
+//! - [`operations`]: operations, their parameters with path-level ones
+//!   merged in, path templates and documented responses;
+//! - [`json_schema`]: OpenAPI schemas as JSON Schema, for validation.
+
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+
+pub mod document;
+pub mod json_schema;
+pub mod operations;
+pub mod pointer;
+
+pub use document::{Document, LoadError, hex, load, parse};
+pub use json_schema::{self_contained, to_json_schema};
+pub use operations::{
+    METHODS, Operation, Parameter, Status, match_path, operation_pointer, operations, parameters, response_for_status,
+    template,
+};
+pub use pointer::{child, deref, escape, follow, resolve, unescape};

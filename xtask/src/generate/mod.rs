@@ -1,0 +1,333 @@
+//! `cargo xtask generate`: spec/*.yaml → normalize → progenitor → prettyplease
+//! → `sdk/src/generated/<spec>.rs`; or any spec into a standalone crate
+//! ([`standalone`]).
+
+mod render;
+pub mod standalone;
+mod wire;
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use anyhow::{Context, Result, bail};
+
+pub use render::render;
+
+use crate::codegen::{Outcome, ensure_file_contents};
+use crate::normalize::{self, Applied};
+
+/// Which kind of crate the code is generated for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Flavour {
+    /// A module of the `bigcommerce-carts` crate: the generated `Client` carries
+    /// the SDK's shared state and must implement the SDK's request hooks.
+    Sdk,
+    /// A crate of its own with progenitor's default hooks, for trying out a
+    /// spec release before it is vendored.
+    Standalone,
+}
+
+/// The code generated from one spec, with figures for the summary.
+pub struct Rendered {
+    /// The whole file, header included.
+    pub code: String,
+    /// Operations in the spec.
+    pub operations: usize,
+    /// Types in the generated `types` module.
+    pub types: usize,
+    /// Lines of the file.
+    pub lines: usize,
+    /// Where the normalization rules acted.
+    pub applied: Vec<Applied>,
+}
+
+/// The versions of the runtime crates generated code needs. The standalone
+/// crate asks for the same ones as `sdk/Cargo.toml` (a test keeps them in step).
+pub const RUNTIME_DEPENDENCIES: &[(&str, &str)] = &[
+    ("progenitor-client", r#""0.15.1""#),
+    (
+        "reqwest",
+        r#"{ version = "0.13", default-features = false, features = ["json", "query"] }"#,
+    ),
+    ("serde", r#"{ version = "1", features = ["derive"] }"#),
+    ("serde_json", r#""1""#),
+    ("schemars", r#"{ version = "0.8.22", features = ["chrono", "uuid1"] }"#),
+    (
+        "chrono",
+        r#"{ version = "0.4", default-features = false, features = ["serde", "std", "clock"] }"#,
+    ),
+    ("uuid", r#"{ version = "1", features = ["serde"] }"#),
+    ("regress", r#""0.10""#),
+];
+
+/// The repository root (the parent of the xtask crate).
+pub fn project_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask sits in the workspace")
+        .to_path_buf()
+}
+
+/// The specs in `spec_dir` (`*.yaml`, sorted by file name), each with the SDK
+/// module file it generates under `root`.
+pub fn sdk_targets(root: &Path, spec_dir: &Path) -> Result<Vec<(PathBuf, PathBuf)>> {
+    let mut specs: Vec<PathBuf> = std::fs::read_dir(spec_dir)
+        .with_context(|| format!("listing {}", spec_dir.display()))?
+        .map(|entry| entry.map(|e| e.path()))
+        .collect::<std::io::Result<_>>()?;
+    specs.retain(|p| p.extension().is_some_and(|e| e == "yaml"));
+    specs.sort();
+    if specs.is_empty() {
+        bail!("no *.yaml spec found in {}", spec_dir.display());
+    }
+    Ok(specs
+        .into_iter()
+        .map(|spec| {
+            let out = root
+                .join("sdk/src/generated")
+                .join(format!("{}.rs", module_file_stem(&spec)));
+            (spec, out)
+        })
+        .collect())
+}
+
+/// `carts.v3.yaml` generates `carts_v3.rs`.
+pub fn module_file_stem(spec: &Path) -> String {
+    spec.file_stem()
+        .unwrap_or_default()
+        .to_string_lossy()
+        .replace(['.', '-'], "_")
+}
+
+/// Figures of one spec's generation.
+#[derive(Debug)]
+pub struct SpecSummary {
+    /// The spec, relative to the workspace.
+    pub spec: String,
+    /// Operations, types and lines of the generated module.
+    pub operations: usize,
+    /// Types in the `types` module.
+    pub types: usize,
+    /// Lines of the file.
+    pub lines: usize,
+    /// How long it took.
+    pub millis: u128,
+    /// Where the normalization rules acted.
+    pub applied: Vec<Applied>,
+}
+
+/// A file `generate` wrote, found current, or found stale.
+#[derive(Debug)]
+pub struct FileState {
+    /// The file, relative to the workspace.
+    pub path: String,
+    /// What happened to it.
+    pub outcome: Outcome,
+}
+
+/// What `cargo xtask generate` did.
+#[derive(Debug)]
+pub struct GenerateReport {
+    /// One entry per spec.
+    pub specs: Vec<SpecSummary>,
+    /// Every generated file.
+    pub files: Vec<FileState>,
+    /// Whether to list every place a normalization rule acted.
+    pub verbose: bool,
+}
+
+impl GenerateReport {
+    /// The files found stale by `--check`.
+    pub fn stale(&self) -> Vec<&str> {
+        self.files
+            .iter()
+            .filter(|f| matches!(f.outcome, Outcome::Stale { .. }))
+            .map(|f| f.path.as_str())
+            .collect()
+    }
+}
+
+impl fmt::Display for GenerateReport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for spec in &self.specs {
+            writeln!(
+                f,
+                "{}: {} operations, {} types, {} lines ({} ms)",
+                spec.spec, spec.operations, spec.types, spec.lines, spec.millis
+            )?;
+            if self.verbose {
+                write_applied(f, &spec.applied)?;
+            }
+        }
+        for file in &self.files {
+            let state = match &file.outcome {
+                Outcome::Current => "up to date",
+                Outcome::Written => "written",
+                Outcome::Stale { .. } => "STALE",
+            };
+            writeln!(f, "  {} ({state})", file.path)?;
+        }
+        for file in &self.files {
+            if let Outcome::Stale { diff } = &file.outcome {
+                write!(f, "{diff}")?;
+            }
+        }
+        Ok(())
+    }
+}
+
+fn write_applied(f: &mut fmt::Formatter<'_>, applied: &[Applied]) -> fmt::Result {
+    let names: Vec<&str> = normalize::RULES.iter().map(|r| r.name).collect();
+    writeln!(f, "  normalization rules, in order: {}", names.join(", "))?;
+    for a in applied {
+        writeln!(f, "  {:<22} {}  {}", a.rule, a.pointer, a.detail)?;
+    }
+    Ok(())
+}
+
+/// Every file `cargo xtask generate` writes, with its contents.
+pub struct Plan {
+    /// The files, by absolute path.
+    pub files: Vec<(PathBuf, String)>,
+    /// Figures per spec.
+    pub specs: Vec<SpecSummary>,
+}
+
+/// Computes every generated file, in memory, from the specs in `spec_dir`
+/// for the workspace at `root`.
+pub fn plan(root: &Path, spec_dir: &Path) -> Result<Plan> {
+    let mut files = Vec::new();
+    let mut summaries = Vec::new();
+    for (spec_path, out) in sdk_targets(root, spec_dir)? {
+        let started = Instant::now();
+        let display = format!("spec/{}", spec_path.file_name().unwrap_or_default().to_string_lossy());
+        let rendered = render(&spec_path, &display, Flavour::Sdk)?;
+        summaries.push(SpecSummary {
+            spec: display,
+            operations: rendered.operations,
+            types: rendered.types,
+            lines: rendered.lines,
+            millis: started.elapsed().as_millis(),
+            applied: rendered.applied,
+        });
+        files.push((out, rendered.code));
+    }
+    Ok(Plan {
+        files,
+        specs: summaries,
+    })
+}
+
+/// Generates (or with `check`, verifies) every file generated from `spec/`.
+/// Stale files are in the report; the caller decides what they mean.
+pub fn generate_sdk(root: &Path, check: bool, verbose: bool) -> Result<GenerateReport> {
+    let Plan { files: planned, specs } = plan(root, &root.join("spec"))?;
+    let mut files = Vec::new();
+    for (path, contents) in planned {
+        let outcome = ensure_file_contents(&path, &contents, check)?;
+        files.push(FileState {
+            path: relative(root, &path),
+            outcome,
+        });
+    }
+    Ok(GenerateReport { specs, files, verbose })
+}
+
+/// The message for files `--check` found stale.
+pub fn stale_message(stale: &[&str]) -> String {
+    format!(
+        "generated code is not up to date with spec/: {}\nrun `cargo xtask generate` and commit the result",
+        stale.join(", ")
+    )
+}
+
+fn relative(root: &Path, path: &Path) -> String {
+    path.strip_prefix(root).unwrap_or(path).display().to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sdk_and_standalone_ask_for_the_same_runtime_crates() {
+        let manifest = std::fs::read_to_string(project_root().join("sdk/Cargo.toml")).unwrap();
+        for (dependency, _) in RUNTIME_DEPENDENCIES {
+            assert!(
+                manifest
+                    .lines()
+                    .any(|l| l.starts_with(&format!("{dependency}.workspace = true"))
+                        || l.starts_with(&format!("{dependency} = "))),
+                "sdk/Cargo.toml lacks {dependency}"
+            );
+        }
+    }
+}
+
+#[cfg(test)]
+mod generation_tests {
+    use super::*;
+
+    /// `cargo test` fails when sdk/src/generated/ has drifted from spec/.
+    #[test]
+    fn generated_sdk_code_is_current() {
+        let report = generate_sdk(&project_root(), true, false).unwrap();
+        assert!(report.stale().is_empty(), "{}", stale_message(&report.stale()));
+    }
+
+    #[test]
+    fn generation_is_deterministic() {
+        let spec = project_root().join("spec/carts.v3.yaml");
+        let first = render(&spec, "spec/carts.v3.yaml", Flavour::Sdk).unwrap();
+        let second = render(&spec, "spec/carts.v3.yaml", Flavour::Sdk).unwrap();
+        assert!(first.code == second.code, "two runs differ");
+        assert!(
+            first
+                .code
+                .starts_with("// @generated by `cargo xtask generate` from spec/carts.v3.yaml (sha256 ")
+        );
+    }
+
+    fn render_text(name: &str, text: &str) -> Result<Rendered> {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(name);
+        std::fs::write(&path, text).unwrap();
+        render(&path, name, Flavour::Standalone)
+    }
+
+    const HEAD: &str = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\n";
+
+    #[test]
+    fn an_unsupported_construct_is_named_with_its_pointer() {
+        let text = format!(
+            "{HEAD}paths:\n  /ok:\n    get:\n      operationId: ok\n      responses: {{'200': {{description: ok}}}}\n  \
+             /carts:\n    get:\n      operationId: withCookie\n      parameters:\n        - {{name: session, in: cookie, schema: {{type: string}}}}\n      \
+             responses: {{'200': {{description: ok}}}}\n"
+        );
+        let error = format!("{:#}", render_text("cookie.yaml", &text).err().unwrap());
+        assert!(
+            error.contains("at /paths/~1carts/get: progenitor cannot take this construct"),
+            "{error}"
+        );
+        assert!(error.contains("cookie"), "{error}");
+    }
+
+    #[test]
+    fn a_malformed_document_is_named_with_its_pointer() {
+        let text = format!("{HEAD}paths:\n  /carts:\n    get:\n      responses: [1, 2]\n");
+        let error = format!("{:#}", render_text("bad.yaml", &text).err().unwrap());
+        assert!(error.contains("at /paths/~1carts/get/responses"), "{error}");
+    }
+
+    #[test]
+    fn openapi_3_1_is_refused_clearly() {
+        let error = format!(
+            "{:#}",
+            render_text("new.yaml", "openapi: 3.1.0\ninfo: {title: t, version: '1'}\n")
+                .err()
+                .unwrap()
+        );
+        assert!(error.contains("at /openapi: version 3.1.0 is not supported"), "{error}");
+    }
+}
