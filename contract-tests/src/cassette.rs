@@ -8,38 +8,9 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-/// The APIs a cassette can belong to, named after their spec files.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize)]
-pub enum Api {
-    /// REST Management Carts v3 (`spec/carts.v3.yaml`).
-    #[serde(rename = "carts.v3")]
-    CartsV3,
-    /// Abandoned Carts v3 (`spec/abandoned_carts.v3.yaml`).
-    #[serde(rename = "abandoned_carts.v3")]
-    AbandonedCartsV3,
-    /// Storefront Carts (`spec/carts.sf.yaml`).
-    #[serde(rename = "carts.sf")]
-    Storefront,
-}
+pub use crate::generated::apis::Api;
 
 impl Api {
-    /// Every API, in a stable order.
-    pub const ALL: [Api; 3] = [Api::CartsV3, Api::AbandonedCartsV3, Api::Storefront];
-
-    /// The spec's file stem, which is also the cassette folder name.
-    pub fn stem(self) -> &'static str {
-        match self {
-            Api::CartsV3 => "carts.v3",
-            Api::AbandonedCartsV3 => "abandoned_carts.v3",
-            Api::Storefront => "carts.sf",
-        }
-    }
-
-    /// Whether requests of this API carry the store's access token.
-    pub fn is_management(self) -> bool {
-        !matches!(self, Api::Storefront)
-    }
-
     fn from_stem(stem: &str) -> Option<Api> {
         Api::ALL.into_iter().find(|api| api.stem() == stem)
     }

@@ -1,6 +1,8 @@
 //! Turns a recorded request into the SDK call that should produce it: the
 //! operation picks the client method, the path gives the path parameters, the
-//! query string the query parameters, the body the typed request body.
+//! query string the query parameters, the body the typed request body. The
+//! table of calls is generated from the spec and the SDK
+//! (`generated/dispatch.rs`); this file holds what every call shares.
 //!
 //! Every value goes through the SDK's own types, so a request the SDK cannot
 //! express (an unknown `include` value, a field its types lack) fails here or
@@ -10,12 +12,11 @@ use std::collections::BTreeMap;
 use std::str::FromStr;
 
 use bigcommerce_carts::{Client, Error, ResponseValue, StorefrontClient};
-use bigcommerce_carts::{abandoned_carts::types as ac, carts::types as v3, storefront::types as sf};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
-use crate::cassette::{Api, Cassette};
+use crate::cassette::Cassette;
 use crate::spec::Operation;
 use carts_openapi::match_path;
 
@@ -62,62 +63,94 @@ impl Outcome {
     }
 }
 
-/// The recorded request, taken apart.
-struct Args<'a> {
+/// The recorded request, taken apart, read through the SDK's types.
+pub struct Args<'a> {
     path: BTreeMap<String, String>,
-    query: BTreeMap<String, String>,
+    query: Vec<(String, String)>,
+    headers: &'a BTreeMap<String, String>,
     body: Option<&'a Value>,
 }
 
+fn parse<T: FromStr>(what: &str, name: &str, raw: &str) -> Result<T, String> {
+    raw.parse()
+        .map_err(|_| format!("{what} {name}={raw:?} is not a value the SDK's type takes"))
+}
+
 impl Args<'_> {
-    fn path<T: FromStr>(&self, name: &str) -> Result<T, String> {
+    /// A path parameter.
+    pub fn path<T: FromStr>(&self, name: &str) -> Result<T, String> {
         let raw = self
             .path
             .get(name)
             .ok_or_else(|| format!("path parameter {name} is missing"))?;
-        raw.parse()
-            .map_err(|_| format!("path parameter {name}={raw:?} does not parse"))
+        parse("path parameter", name, raw)
     }
 
-    fn query<T: FromStr>(&self, name: &str) -> Result<Option<T>, String> {
+    fn raw_query(&self, name: &str) -> Option<&str> {
         self.query
-            .get(name)
-            .map(|raw| {
-                raw.parse()
-                    .map_err(|_| format!("query parameter {name}={raw:?} does not parse"))
-            })
+            .iter()
+            .find(|(key, _)| key == name)
+            .map(|(_, value)| value.as_str())
+    }
+
+    /// A query parameter, if the request has it.
+    pub fn query<T: FromStr>(&self, name: &str) -> Result<Option<T>, String> {
+        self.raw_query(name)
+            .map(|raw| parse("query parameter", name, raw))
             .transpose()
     }
 
-    /// A comma-separated list parameter, each item parsed with the SDK's type.
-    fn list<T: FromStr>(&self, name: &str) -> Result<Option<Vec<T>>, String> {
-        self.query
-            .get(name)
-            .map(|raw| {
-                raw.split(',')
-                    .map(|item| {
-                        item.parse()
-                            .map_err(|_| format!("{name}: {item:?} is not a value the SDK knows"))
-                    })
-                    .collect()
-            })
+    /// A query parameter the operation requires.
+    pub fn required_query<T: FromStr>(&self, name: &str) -> Result<T, String> {
+        self.query(name)?
+            .ok_or_else(|| format!("query parameter {name} is required and missing"))
+    }
+
+    /// A comma-separated list parameter (`include=a,b`), each item parsed with the SDK's type.
+    pub fn list<T: FromStr>(&self, name: &str) -> Result<Option<Vec<T>>, String> {
+        self.raw_query(name)
+            .map(|raw| raw.split(',').map(|item| parse(name, "item", item)).collect())
             .transpose()
     }
 
-    fn body<T: DeserializeOwned>(&self) -> Result<Option<T>, String> {
+    /// A list parameter sent as one key per value (`id=1&id=2`).
+    pub fn repeated<T: FromStr>(&self, name: &str) -> Result<Option<Vec<T>>, String> {
+        let values: Vec<&str> = self
+            .query
+            .iter()
+            .filter(|(key, _)| key == name)
+            .map(|(_, value)| value.as_str())
+            .collect();
+        if values.is_empty() {
+            return Ok(None);
+        }
+        values
+            .into_iter()
+            .map(|raw| parse(name, "item", raw))
+            .collect::<Result<_, _>>()
+            .map(Some)
+    }
+
+    /// A header parameter, if the request has it.
+    pub fn header<T: FromStr>(&self, name: &str) -> Result<Option<T>, String> {
+        self.headers
+            .get(&name.to_ascii_lowercase())
+            .map(|raw| parse("header", name, raw))
+            .transpose()
+    }
+
+    /// A header parameter the operation requires.
+    pub fn required_header<T: FromStr>(&self, name: &str) -> Result<T, String> {
+        self.header(name)?
+            .ok_or_else(|| format!("header {name} is required and missing"))
+    }
+
+    /// The request body, as the SDK's type.
+    pub fn body<T: DeserializeOwned>(&self) -> Result<Option<T>, String> {
         self.body
             .map(|body| serde_json::from_value(body.clone()).map_err(|e| format!("request body does not fit: {e}")))
             .transpose()
     }
-}
-
-/// Sets a builder field when the value is there.
-macro_rules! maybe {
-    ($builder:ident . $method:ident ( $value:expr )) => {
-        if let Some(value) = $value {
-            $builder = $builder.$method(value);
-        }
-    };
 }
 
 /// Makes the SDK call for `cassette` against `management` or `storefront`.
@@ -127,327 +160,35 @@ pub async fn call(
     management: &Client,
     storefront: &StorefrontClient,
 ) -> Outcome {
-    match call_inner(cassette, operation, management, storefront).await {
+    let request = &cassette.request;
+    let Some(path) = match_path(&operation.path, &request.path) else {
+        return Outcome::Failed {
+            message: format!("path {} does not match {}", request.path, operation.path),
+        };
+    };
+    let args = Args {
+        path,
+        query: request
+            .query
+            .as_deref()
+            .map(|q| url::form_urlencoded::parse(q.as_bytes()).into_owned().collect())
+            .unwrap_or_default(),
+        headers: &request.headers,
+        body: request.body.as_ref(),
+    };
+    let called = crate::generated::dispatch::call(cassette.api(), &operation.id, &args, management, storefront);
+    match called.await {
         Ok(outcome) => outcome,
         Err(message) => Outcome::Failed { message },
     }
 }
 
-async fn call_inner(
-    cassette: &Cassette,
-    operation: &Operation,
-    m: &Client,
-    s: &StorefrontClient,
-) -> Result<Outcome, String> {
-    let request = &cassette.request;
-    let path = match_path(&operation.path, &request.path)
-        .ok_or_else(|| format!("path {} does not match {}", request.path, operation.path))?;
-    let query = request
-        .query
-        .as_deref()
-        .map(|q| url::form_urlencoded::parse(q.as_bytes()).into_owned().collect())
-        .unwrap_or_default();
-    let a = Args {
-        path,
-        query,
-        body: request.body.as_ref(),
-    };
-
-    let outcome = match (cassette.api(), operation.id.as_str()) {
-        (Api::CartsV3, "createCart") => {
-            let mut b = m.carts().create_cart();
-            maybe!(b.include(a.list::<v3::Include>("include")?));
-            maybe!(b.body(a.body::<v3::CartCreateRequest>()?));
-            finish(b.send().await)
-        }
-        (Api::CartsV3, "getCart") => {
-            let mut b = m.carts().get_cart().cart_id(a.path::<uuid::Uuid>("cartId")?);
-            maybe!(b.include(a.list::<v3::Include>("include")?));
-            finish(b.send().await)
-        }
-        (Api::CartsV3, "updateCart") => {
-            let mut b = m.carts().update_cart().cart_id(a.path::<uuid::Uuid>("cartId")?);
-            maybe!(b.include(a.list::<v3::Include>("include")?));
-            maybe!(b.body(a.body::<v3::CartUpdateRequest>()?));
-            finish(b.send().await)
-        }
-        (Api::CartsV3, "deleteCart") => finish(
-            m.carts()
-                .delete_cart()
-                .cart_id(a.path::<uuid::Uuid>("cartId")?)
-                .send()
-                .await,
-        ),
-        (Api::CartsV3, "addCartLineItems") => {
-            let mut b = m.carts().add_cart_line_items().cart_id(a.path::<uuid::Uuid>("cartId")?);
-            maybe!(b.include(a.list::<v3::Include>("include")?));
-            maybe!(b.body(a.body::<v3::CartLineItemsAddRequest>()?));
-            finish(b.send().await)
-        }
-        (Api::CartsV3, "updateCartLineItem") => {
-            let mut b = m
-                .carts()
-                .update_cart_line_item()
-                .cart_id(a.path::<uuid::Uuid>("cartId")?)
-                .item_id(a.path::<uuid::Uuid>("itemId")?);
-            maybe!(b.include(a.list::<v3::Include>("include")?));
-            maybe!(b.body(a.body::<v3::CartLineItemUpdateRequest>()?));
-            finish(b.send().await)
-        }
-        (Api::CartsV3, "deleteCartLineItem") => {
-            let mut b = m
-                .carts()
-                .delete_cart_line_item()
-                .cart_id(a.path::<uuid::Uuid>("cartId")?)
-                .item_id(a.path::<uuid::Uuid>("itemId")?);
-            maybe!(b.include(a.list::<v3::Include>("include")?));
-            maybe!(b.body(a.body::<v3::CartLineItemDeleteRequest>()?));
-            finish(b.send().await)
-        }
-        (Api::CartsV3, "createCartRedirectURL") => {
-            let mut b = m
-                .carts()
-                .create_cart_redirect_url()
-                .cart_id(a.path::<uuid::Uuid>("cartId")?);
-            maybe!(b.body(a.body::<v3::RedirectUrlsRequest>()?));
-            finish(b.send().await)
-        }
-        (Api::CartsV3, "getGlobalCartSettings") => finish(m.carts().get_global_cart_settings().send().await),
-        (Api::CartsV3, "updateGlobalCartSettings") => {
-            let mut b = m.carts().update_global_cart_settings();
-            maybe!(b.body(a.body::<v3::GlobalCartSettingsRequest>()?));
-            finish(b.send().await)
-        }
-        (Api::CartsV3, "getChannelCartSettings") => finish(
-            m.carts()
-                .get_channel_cart_settings()
-                .channel_id(a.path::<i64>("channel_id")?)
-                .send()
-                .await,
-        ),
-        (Api::CartsV3, "updateChannelCartSettings") => {
-            let mut b = m
-                .carts()
-                .update_channel_cart_settings()
-                .channel_id(a.path::<i64>("channel_id")?);
-            maybe!(b.body(a.body::<bigcommerce_carts::ChannelCartSettingsRequest>()?));
-            finish(b.send().await)
-        }
-        (Api::CartsV3, "getCartMetafields") => {
-            let mut b = m
-                .carts()
-                .get_cart_metafields()
-                .cart_id(a.path::<uuid::Uuid>("cart_id")?);
-            maybe!(b.after(a.query::<String>("after")?));
-            maybe!(b.before(a.query::<String>("before")?));
-            maybe!(b.direction(a.query::<v3::SortDirection>("direction")?));
-            maybe!(b.key(a.query::<String>("key")?));
-            maybe!(b.limit(a.query::<i64>("limit")?));
-            maybe!(b.namespace(a.query::<String>("namespace")?));
-            maybe!(b.page(a.query::<i64>("page")?));
-            finish(b.send().await)
-        }
-        (Api::CartsV3, "createCartMetafield") => {
-            let mut b = m
-                .carts()
-                .create_cart_metafield()
-                .cart_id(a.path::<uuid::Uuid>("cart_id")?);
-            maybe!(b.body(a.body::<v3::MetafieldRequest>()?));
-            finish(b.send().await)
-        }
-        (Api::CartsV3, "getCartMetafield") => {
-            let mut b = m
-                .carts()
-                .get_cart_metafield()
-                .cart_id(a.path::<uuid::Uuid>("cart_id")?)
-                .metafield_id(a.path::<i64>("metafield_id")?);
-            maybe!(b.direction(a.query::<v3::SortDirection>("direction")?));
-            maybe!(b.key(a.query::<String>("key")?));
-            maybe!(b.limit(a.query::<i64>("limit")?));
-            maybe!(b.namespace(a.query::<String>("namespace")?));
-            maybe!(b.page(a.query::<i64>("page")?));
-            finish(b.send().await)
-        }
-        (Api::CartsV3, "updateCartMetafield") => {
-            let mut b = m
-                .carts()
-                .update_cart_metafield()
-                .cart_id(a.path::<uuid::Uuid>("cart_id")?)
-                .metafield_id(a.path::<i64>("metafield_id")?);
-            maybe!(b.body(a.body::<v3::MetafieldRequest>()?));
-            finish(b.send().await)
-        }
-        (Api::CartsV3, "deleteCartMetafield") => finish(
-            m.carts()
-                .delete_cart_metafield()
-                .cart_id(a.path::<uuid::Uuid>("cart_id")?)
-                .metafield_id(a.path::<i64>("metafield_id")?)
-                .send()
-                .await,
-        ),
-        (Api::CartsV3, "getCartsMetafields") => {
-            let mut b = m.carts().get_carts_metafields();
-            maybe!(b.after(a.query::<String>("after")?));
-            maybe!(b.before(a.query::<String>("before")?));
-            maybe!(b.date_created_max(a.query::<String>("date_created:max")?));
-            maybe!(b.date_created_min(a.query::<String>("date_created:min")?));
-            maybe!(b.date_modified_max(a.query::<String>("date_modified:max")?));
-            maybe!(b.date_modified_min(a.query::<String>("date_modified:min")?));
-            maybe!(b.direction(a.query::<v3::SortDirection>("direction")?));
-            maybe!(b.include_fields(a.list::<v3::MetafieldField>("include_fields")?));
-            maybe!(b.key(a.query::<String>("key")?));
-            maybe!(b.key_in(a.list::<String>("key:in")?));
-            maybe!(b.limit(a.query::<i64>("limit")?));
-            maybe!(b.namespace(a.query::<String>("namespace")?));
-            maybe!(b.namespace_in(a.list::<String>("namespace:in")?));
-            maybe!(b.page(a.query::<i64>("page")?));
-            finish(b.send().await)
-        }
-        (Api::CartsV3, "createCartsMetafields") => {
-            let mut b = m.carts().create_carts_metafields();
-            maybe!(b.body(a.body::<Vec<v3::MetafieldBatchCreateItem>>()?));
-            finish(b.send().await)
-        }
-        (Api::CartsV3, "updateCartsMetafields") => {
-            let mut b = m.carts().update_carts_metafields();
-            maybe!(b.body(a.body::<Vec<v3::MetafieldBatchUpdateItem>>()?));
-            finish(b.send().await)
-        }
-        (Api::CartsV3, "deleteCartsMetafields") => {
-            let mut b = m.carts().delete_carts_metafields();
-            maybe!(b.body(a.body::<Vec<i64>>()?));
-            finish(b.send().await)
-        }
-        (Api::AbandonedCartsV3, "getGlobalAbandonedCartSettings") => {
-            let mut b = m.abandoned_carts().get_global_abandoned_cart_settings();
-            maybe!(b.pagination(a.query::<i32>("pagination")?));
-            finish(b.send().await)
-        }
-        (Api::AbandonedCartsV3, "updateGlobalAbandonedCartSettings") => {
-            let mut b = m.abandoned_carts().update_global_abandoned_cart_settings();
-            maybe!(b.body(a.body::<ac::GlobalAbandonedCartSettingsRequest>()?));
-            finish(b.send().await)
-        }
-        (Api::AbandonedCartsV3, "getChannelAbandonedCartSettings") => finish(
-            m.abandoned_carts()
-                .get_channel_abandoned_cart_settings()
-                .channel_id(a.path::<i32>("channel_id")?)
-                .send()
-                .await,
-        ),
-        (Api::AbandonedCartsV3, "updateChannelAbandonedCartSettings") => {
-            let mut b = m
-                .abandoned_carts()
-                .update_channel_abandoned_cart_settings()
-                .channel_id(a.path::<i32>("channel_id")?);
-            maybe!(b.body(a.body::<bigcommerce_carts::ChannelAbandonedCartSettingsRequest>()?));
-            finish(b.send().await)
-        }
-        (Api::AbandonedCartsV3, "getAbandonedCarts") => finish(
-            m.abandoned_carts()
-                .get_abandoned_carts()
-                .token(a.path::<uuid::Uuid>("token")?)
-                .send()
-                .await,
-        ),
-        (Api::Storefront, "getCart") => {
-            let mut b = s.carts().get_cart();
-            maybe!(b.include(a.list::<sf::Include>("include")?));
-            finish(b.send().await)
-        }
-        (Api::Storefront, "createCart") => {
-            let mut b = s.carts().create_cart();
-            maybe!(b.include(a.list::<sf::Include>("include")?));
-            maybe!(b.body(a.body::<sf::CreateCartRequest>()?));
-            finish(b.send().await)
-        }
-        (Api::Storefront, "deleteCart") => finish(
-            s.carts()
-                .delete_cart()
-                .cart_id(a.path::<uuid::Uuid>("cartId")?)
-                .send()
-                .await,
-        ),
-        (Api::Storefront, "updateCartCurrency") => {
-            let mut b = s
-                .carts()
-                .update_cart_currency()
-                .cart_id(a.path::<uuid::Uuid>("cartId")?);
-            maybe!(b.include(a.list::<sf::Include>("include")?));
-            maybe!(b.body(a.body::<sf::UpdateCartCurrencyRequest>()?));
-            finish(b.send().await)
-        }
-        (Api::Storefront, "addCartLineItem") => {
-            let mut b = s.carts().add_cart_line_item().cart_id(a.path::<uuid::Uuid>("cartId")?);
-            maybe!(b.include(a.list::<sf::Include>("include")?));
-            maybe!(b.body(a.body::<sf::AddCartLineItemsRequest>()?));
-            finish(b.send().await)
-        }
-        (Api::Storefront, "updateCartLineItem") => {
-            let mut b = s
-                .carts()
-                .update_cart_line_item()
-                .cart_id(a.path::<uuid::Uuid>("cartId")?)
-                .item_id(a.path::<String>("itemId")?);
-            maybe!(b.include(a.list::<sf::Include>("include")?));
-            maybe!(b.body(a.body::<sf::UpdateCartLineItemRequest>()?));
-            finish(b.send().await)
-        }
-        (Api::Storefront, "deleteCartLineItem") => {
-            let mut b = s
-                .carts()
-                .delete_cart_line_item()
-                .cart_id(a.path::<uuid::Uuid>("cartId")?)
-                .item_id(a.path::<String>("itemId")?);
-            maybe!(b.include(a.list::<sf::Include>("include")?));
-            maybe!(b.body(a.body::<sf::DeleteCartLineItemRequest>()?));
-            finish(b.send().await)
-        }
-        (api, id) => return Err(format!("no SDK call is known for {api} {id}")),
-    };
-    Ok(outcome)
-}
-
-/// The (api, operation id) pairs [`call`] knows, for coverage checks.
-pub const KNOWN: &[(Api, &str)] = &[
-    (Api::CartsV3, "createCart"),
-    (Api::CartsV3, "getCart"),
-    (Api::CartsV3, "updateCart"),
-    (Api::CartsV3, "deleteCart"),
-    (Api::CartsV3, "addCartLineItems"),
-    (Api::CartsV3, "updateCartLineItem"),
-    (Api::CartsV3, "deleteCartLineItem"),
-    (Api::CartsV3, "createCartRedirectURL"),
-    (Api::CartsV3, "getGlobalCartSettings"),
-    (Api::CartsV3, "updateGlobalCartSettings"),
-    (Api::CartsV3, "getChannelCartSettings"),
-    (Api::CartsV3, "updateChannelCartSettings"),
-    (Api::CartsV3, "getCartMetafields"),
-    (Api::CartsV3, "createCartMetafield"),
-    (Api::CartsV3, "getCartMetafield"),
-    (Api::CartsV3, "updateCartMetafield"),
-    (Api::CartsV3, "deleteCartMetafield"),
-    (Api::CartsV3, "getCartsMetafields"),
-    (Api::CartsV3, "createCartsMetafields"),
-    (Api::CartsV3, "updateCartsMetafields"),
-    (Api::CartsV3, "deleteCartsMetafields"),
-    (Api::AbandonedCartsV3, "getGlobalAbandonedCartSettings"),
-    (Api::AbandonedCartsV3, "updateGlobalAbandonedCartSettings"),
-    (Api::AbandonedCartsV3, "getChannelAbandonedCartSettings"),
-    (Api::AbandonedCartsV3, "updateChannelAbandonedCartSettings"),
-    (Api::AbandonedCartsV3, "getAbandonedCarts"),
-    (Api::Storefront, "getCart"),
-    (Api::Storefront, "createCart"),
-    (Api::Storefront, "deleteCart"),
-    (Api::Storefront, "updateCartCurrency"),
-    (Api::Storefront, "addCartLineItem"),
-    (Api::Storefront, "updateCartLineItem"),
-    (Api::Storefront, "deleteCartLineItem"),
-];
+/// Every (API, operation id) [`call`] knows, for coverage checks.
+pub use crate::generated::dispatch::OPERATIONS;
 
 /// Reads the outcome the way a caller does: success as the typed value,
 /// failure through the SDK's one error type.
-fn finish<T: Serialize, X: Into<Error>>(result: Result<ResponseValue<T>, X>) -> Outcome {
+pub fn finish<T: Serialize, X: Into<Error>>(result: Result<ResponseValue<T>, X>) -> Outcome {
     fn json<V: Serialize>(value: &V) -> Option<Value> {
         match serde_json::to_value(value) {
             Ok(Value::Null) | Err(_) => None,

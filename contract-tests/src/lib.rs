@@ -9,7 +9,19 @@ pub mod dispatch;
 pub mod live;
 pub mod replay;
 pub mod report;
+pub mod round_trip;
 pub mod rules;
 pub mod secrets;
 pub mod spec;
 pub mod suite;
+
+/// Tables that follow `spec/` and the generated SDK, written by `cargo xtask
+/// generate`: the APIs, the SDK call of each operation, the SDK types of
+/// each body.
+#[rustfmt::skip]
+#[allow(clippy::all, clippy::pedantic, missing_docs)]
+mod generated {
+    pub mod apis;
+    pub mod bodies;
+    pub mod dispatch;
+}

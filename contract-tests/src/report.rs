@@ -18,6 +18,7 @@ pub fn to_json(report: &Report) -> Value {
         "coverage": report.coverage,
         "cassettes": report.cassettes,
         "replay_failures": report.replay_failures,
+        "uncovered": report.uncovered,
     })
 }
 
@@ -51,6 +52,13 @@ pub fn to_junit(report: &Report) -> String {
             .set_description(problems.join("\n"));
         let mut case = TestCase::new(name.as_str(), status);
         case.set_classname("replays");
+        replays.add_test_case(case);
+    }
+    for operation in &report.uncovered {
+        let mut status = TestCaseStatus::non_success(NonSuccessKind::Failure);
+        status.set_message(operation.as_str());
+        let mut case = TestCase::new(format!("coverage: {operation}"), status);
+        case.set_classname("coverage");
         replays.add_test_case(case);
     }
     let passed = report.cassettes.saturating_sub(report.replay_failures.len());
@@ -101,6 +109,9 @@ pub fn to_table(report: &Report) -> String {
         report.cassettes - report.replay_failures.len(),
         report.coverage.len()
     );
+    for operation in &report.uncovered {
+        let _ = writeln!(out, "uncovered FAIL {operation}");
+    }
     for (name, problems) in &report.replay_failures {
         let _ = writeln!(out, "replay FAIL {name}");
         for problem in problems.iter().take(10) {
@@ -150,6 +161,7 @@ mod tests {
                 .collect(),
             replay_failures: Default::default(),
             cassettes: 3,
+            uncovered: vec!["carts.v3 listCarts (GET /carts) has no cassette with a success".to_string()],
         }
     }
 
@@ -171,6 +183,7 @@ mod tests {
         assert!(xml.contains("<testcase name=\"b.fail\""), "{xml}");
         assert!(xml.contains("<failure message=\"1 of 2 cases fail\""), "{xml}");
         assert!(xml.contains("<skipped message=\"needs time\""), "{xml}");
+        assert!(xml.contains("coverage: carts.v3 listCarts"), "{xml}");
     }
 
     #[test]
@@ -178,5 +191,9 @@ mod tests {
         let table = to_table(&report());
         assert!(table.contains("b.fail                           2  FAIL"), "{table}");
         assert!(table.contains("- case x broke"), "{table}");
+        assert!(
+            table.contains("uncovered FAIL carts.v3 listCarts (GET /carts) has no cassette with a success"),
+            "{table}"
+        );
     }
 }

@@ -166,11 +166,7 @@ mod tests {
         let specs = Specs::load(&default_dir()).unwrap();
         let count = |api| specs.operations().iter().filter(|op| op.api == api).count();
         assert_eq!(
-            (
-                count(Api::CartsV3),
-                count(Api::AbandonedCartsV3),
-                count(Api::Storefront)
-            ),
+            (count(Api::CartsV3), count(Api::AbandonedCartsV3), count(Api::CartsSf)),
             (21, 5, 7)
         );
         let create = specs.operation(Api::CartsV3, "createCartRedirectURL").unwrap();

@@ -30,12 +30,18 @@ pub struct Report {
     pub replay_failures: BTreeMap<String, Vec<String>>,
     /// How many cassettes ran.
     pub cassettes: usize,
+    /// Operations of the specs without a success or an error cassette, with
+    /// what they lack: the gate fails on them, so a new operation is named
+    /// until it has recordings.
+    pub uncovered: Vec<String>,
 }
 
 impl Report {
     /// Whether anything failed (a rule, or a replay).
     pub fn failed(&self) -> bool {
-        !self.replay_failures.is_empty() || self.rules.iter().any(|r| r.result == Verdict::Fail)
+        !self.replay_failures.is_empty()
+            || !self.uncovered.is_empty()
+            || self.rules.iter().any(|r| r.result == Verdict::Fail)
     }
 }
 
@@ -60,6 +66,7 @@ pub async fn run(specs: &Specs, cassettes: &[Cassette]) -> Report {
     let rules = rules::evaluate(specs, &cases, &subsets);
 
     let mut coverage = BTreeMap::new();
+    let mut uncovered = Vec::new();
     for op in specs.operations() {
         let shared = specs.operations().iter().filter(|o| o.id == op.id).count() > 1;
         let key = if shared {
@@ -75,6 +82,22 @@ pub async fn run(specs: &Specs, cassettes: &[Cassette]) -> Report {
                 _ => {}
             }
         }
+        let lacks: Vec<&str> = [(counts.success, "a success"), (counts.error, "an error")]
+            .into_iter()
+            .filter(|(count, _)| *count == 0)
+            .map(|(_, what)| what)
+            .collect();
+        if !lacks.is_empty() {
+            uncovered.push(format!(
+                "{} {} ({} {}) has no cassette with {}: record one in cassettes/{}/",
+                op.api,
+                op.id,
+                op.method,
+                op.path,
+                lacks.join(" or "),
+                op.api
+            ));
+        }
         coverage.insert(key, counts);
     }
     Report {
@@ -82,5 +105,6 @@ pub async fn run(specs: &Specs, cassettes: &[Cassette]) -> Report {
         coverage,
         replay_failures,
         cassettes: cassettes.len(),
+        uncovered,
     }
 }

@@ -3,7 +3,6 @@
 //! field; and every documented rule must hold.
 
 use contract_tests::cassette::{self, Cassette};
-use contract_tests::dispatch::KNOWN;
 use contract_tests::rules::Verdict;
 use contract_tests::spec::{self, Specs};
 use contract_tests::suite;
@@ -66,18 +65,4 @@ fn every_operation_has_a_success_and_an_error_cassette() {
         }
     }
     assert!(missing.is_empty(), "{}", missing.join("\n"));
-}
-
-#[test]
-fn the_dispatch_table_knows_every_operation() {
-    let (specs, _) = load();
-    for op in specs.operations() {
-        assert!(
-            KNOWN.contains(&(op.api, op.id.as_str())),
-            "{} {} has no SDK call in dispatch.rs",
-            op.api,
-            op.id
-        );
-    }
-    assert_eq!(KNOWN.len(), specs.operations().len());
 }

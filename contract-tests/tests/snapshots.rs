@@ -86,7 +86,7 @@ fn generated(api: Api) -> syn::File {
     let file = match api {
         Api::CartsV3 => "carts_v3.rs",
         Api::AbandonedCartsV3 => "abandoned_carts_v3.rs",
-        Api::Storefront => "carts_sf.rs",
+        Api::CartsSf => "carts_sf.rs",
     };
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("../sdk/src/generated")
@@ -171,7 +171,7 @@ fn public_surface_per_operation() {
             let client = match api {
                 Api::CartsV3 => "Client::carts()",
                 Api::AbandonedCartsV3 => "Client::abandoned_carts()",
-                Api::Storefront => "StorefrontClient::carts()",
+                Api::CartsSf => "StorefrontClient::carts()",
             };
             surface.entry(api.stem().to_string()).or_default().insert(
                 op.id.clone(),

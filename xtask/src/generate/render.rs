@@ -41,6 +41,7 @@ pub fn render(spec_path: &Path, display: &str, flavour: Flavour) -> Result<Rende
         lines: code.lines().count(),
         code,
         applied,
+        doc,
     })
 }
 

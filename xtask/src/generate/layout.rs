@@ -1,0 +1,280 @@
+//! What the SDK's hand-written layer declares and needs, read from its source
+//! so that no table repeats it: which module each generated file becomes
+//! (`sdk/src/lib.rs`), which client reaches each module (`sdk/src/client.rs`),
+//! and which generated types the hand-written code names.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result, bail};
+use proc_macro2::{Delimiter, TokenStream, TokenTree};
+
+/// The client types the contract tests know how to build.
+pub const CLIENTS: [&str; 2] = ["Client", "StorefrontClient"];
+
+/// One generated module as the SDK exposes it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Module {
+    /// The module's name in the crate (`carts`).
+    pub name: String,
+    /// The client type that reaches it (`Client`).
+    pub client: String,
+    /// The client's method that returns it (`carts`).
+    pub accessor: String,
+}
+
+/// The SDK's modules, by generated file stem (`carts_v3`).
+pub type Layout = BTreeMap<String, Module>;
+
+/// Reads `sdk/src/lib.rs` and `sdk/src/client.rs` under `root`.
+pub fn read(root: &Path) -> Result<Layout> {
+    let lib = parse(&root.join("sdk/src/lib.rs"))?;
+    let client = parse(&root.join("sdk/src/client.rs"))?;
+    let mut accessors = BTreeMap::new();
+    for item in &client.items {
+        let syn::Item::Impl(block) = item else { continue };
+        let Some(client_type) = last_ident(&block.self_ty) else {
+            continue;
+        };
+        for impl_item in &block.items {
+            let syn::ImplItem::Fn(method) = impl_item else { continue };
+            let syn::ReturnType::Type(_, output) = &method.sig.output else {
+                continue;
+            };
+            let syn::Type::Reference(reference) = output.as_ref() else {
+                continue;
+            };
+            let syn::Type::Path(path) = reference.elem.as_ref() else {
+                continue;
+            };
+            let segments: Vec<String> = path.path.segments.iter().map(|s| s.ident.to_string()).collect();
+            if let [module, last] = segments.as_slice()
+                && last == "Client"
+            {
+                accessors.insert(module.clone(), (client_type.clone(), method.sig.ident.to_string()));
+            }
+        }
+    }
+    let mut layout = Layout::new();
+    for item in &lib.items {
+        let syn::Item::Mod(module) = item else { continue };
+        let Some(file) = module.attrs.iter().find_map(path_attribute) else {
+            continue;
+        };
+        let Some(stem) = file.strip_prefix("generated/").and_then(|f| f.strip_suffix(".rs")) else {
+            continue;
+        };
+        let name = module.ident.to_string();
+        let Some((client, accessor)) = accessors.get(&name).cloned() else {
+            bail!("sdk/src/client.rs: no client method returns `&{name}::Client`; the contract tests cannot reach it");
+        };
+        if !CLIENTS.contains(&client.as_str()) {
+            bail!(
+                "sdk/src/client.rs: `{client}::{accessor}` reaches module {name}, but the contract tests know only {}",
+                CLIENTS.join(" and ")
+            );
+        }
+        layout.insert(stem.to_string(), Module { name, client, accessor });
+    }
+    Ok(layout)
+}
+
+fn parse(path: &Path) -> Result<syn::File> {
+    let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+    syn::parse_file(&text).with_context(|| format!("{} does not parse", path.display()))
+}
+
+fn last_ident(ty: &syn::Type) -> Option<String> {
+    match ty {
+        syn::Type::Path(path) => path.path.segments.last().map(|s| s.ident.to_string()),
+        _ => None,
+    }
+}
+
+/// The file of a `#[path = "..."]` attribute.
+fn path_attribute(attribute: &syn::Attribute) -> Option<String> {
+    let syn::Meta::NameValue(pair) = &attribute.meta else {
+        return None;
+    };
+    if !pair.path.is_ident("path") {
+        return None;
+    }
+    match &pair.value {
+        syn::Expr::Lit(syn::ExprLit {
+            lit: syn::Lit::Str(text),
+            ..
+        }) => Some(text.value()),
+        _ => None,
+    }
+}
+
+/// Generated type names the hand-written SDK code uses, by module, each with
+/// the first file that names it.
+pub type Named = BTreeMap<String, BTreeMap<String, PathBuf>>;
+
+/// Scans the hand-written sources of `sdk/src` (not `generated/`) for
+/// `<module>::types::<Name>`, also inside `use` groups and macro bodies (a
+/// `$module::types::Name` in a macro counts for every module).
+pub fn named_types(root: &Path, layout: &Layout) -> Result<Named> {
+    let modules: BTreeSet<&str> = layout.values().map(|m| m.name.as_str()).collect();
+    let dir = root.join("sdk/src");
+    let mut files = Vec::new();
+    collect_sources(&dir, &mut files)?;
+    files.sort();
+    let mut named = Named::new();
+    for file in files {
+        let text = std::fs::read_to_string(&file).with_context(|| format!("reading {}", file.display()))?;
+        let tokens: TokenStream = text
+            .parse()
+            .map_err(|e| anyhow::anyhow!("{} does not lex: {e}", file.display()))?;
+        let mut found = Vec::new();
+        scan(tokens, &mut found);
+        let relative = file.strip_prefix(root).unwrap_or(&file).to_path_buf();
+        for (module, name) in found {
+            let targets: Vec<&str> = match module {
+                Some(module) => match modules.get(module.as_str()) {
+                    Some(known) => vec![*known],
+                    None => continue,
+                },
+                None => modules.iter().copied().collect(),
+            };
+            for target in targets {
+                named
+                    .entry(target.to_string())
+                    .or_default()
+                    .entry(name.clone())
+                    .or_insert_with(|| relative.clone());
+            }
+        }
+    }
+    Ok(named)
+}
+
+fn collect_sources(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
+    for entry in std::fs::read_dir(dir).with_context(|| format!("listing {}", dir.display()))? {
+        let path = entry?.path();
+        if path.is_dir() {
+            if path.file_name().is_some_and(|n| n != "generated") {
+                collect_sources(&path, out)?;
+            }
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            out.push(path);
+        }
+    }
+    Ok(())
+}
+
+/// Finds `module :: types :: Name` (module `None` for `$module`) and
+/// `module :: types :: { A, B }` in a token stream, groups included.
+fn scan(tokens: TokenStream, found: &mut Vec<(Option<String>, String)>) {
+    let trees: Vec<TokenTree> = tokens.into_iter().collect();
+    for (index, tree) in trees.iter().enumerate() {
+        if let TokenTree::Group(group) = tree {
+            scan(group.stream(), found);
+        }
+        let TokenTree::Ident(ident) = tree else { continue };
+        if ident != "types"
+            || index < 3
+            || !is_path_separator(&trees, index - 2)
+            || !is_path_separator(&trees, index + 1)
+        {
+            continue;
+        }
+        let TokenTree::Ident(module) = &trees[index - 3] else {
+            continue;
+        };
+        let is_macro_variable =
+            index >= 4 && matches!(&trees[index - 4], TokenTree::Punct(dollar) if dollar.as_char() == '$');
+        let module = (!is_macro_variable).then(|| module.to_string());
+        match trees.get(index + 3) {
+            Some(TokenTree::Ident(name)) if starts_upper(&name.to_string()) => found.push((module, name.to_string())),
+            Some(TokenTree::Group(group)) if group.delimiter() == Delimiter::Brace => {
+                for inner in group.stream() {
+                    if let TokenTree::Ident(name) = inner
+                        && starts_upper(&name.to_string())
+                    {
+                        found.push((module.clone(), name.to_string()));
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Whether `trees[at]` and `trees[at + 1]` are the two colons of `::`.
+fn is_path_separator(trees: &[TokenTree], at: usize) -> bool {
+    matches!(
+        (trees.get(at), trees.get(at + 1)),
+        (Some(TokenTree::Punct(a)), Some(TokenTree::Punct(b))) if a.as_char() == ':' && b.as_char() == ':'
+    )
+}
+
+fn starts_upper(name: &str) -> bool {
+    name.starts_with(|c: char| c.is_ascii_uppercase())
+}
+
+/// The names the `types` module of generated code declares.
+pub fn declared_types(code: &str) -> Result<BTreeSet<String>> {
+    let file = syn::parse_file(code).context("generated code does not parse")?;
+    let mut names = BTreeSet::new();
+    for item in &file.items {
+        let syn::Item::Mod(module) = item else { continue };
+        if module.ident != "types" {
+            continue;
+        }
+        for item in module.content.iter().flat_map(|(_, items)| items) {
+            let name = match item {
+                syn::Item::Struct(s) => s.ident.to_string(),
+                syn::Item::Enum(e) => e.ident.to_string(),
+                syn::Item::Type(t) => t.ident.to_string(),
+                _ => continue,
+            };
+            names.insert(name);
+        }
+    }
+    Ok(names)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_workspace_sdk_is_read() {
+        let root = crate::generate::project_root();
+        let layout = read(&root).unwrap();
+        let carts = &layout["carts_v3"];
+        assert_eq!(
+            (carts.name.as_str(), carts.client.as_str(), carts.accessor.as_str()),
+            ("carts", "Client", "carts")
+        );
+        assert_eq!(layout["carts_sf"].client, "StorefrontClient");
+        let named = named_types(&root, &layout).unwrap();
+        for name in ["Cart", "ErrorBody", "Include", "CartLineItemDeleteResponse"] {
+            assert!(named["carts"].contains_key(name), "{name}: {named:?}");
+        }
+        assert!(
+            named["storefront"].contains_key("ErrorBody"),
+            "the hooks macro names ErrorBody in every module"
+        );
+    }
+
+    #[test]
+    fn paths_use_groups_and_macro_variables_are_found() {
+        let tokens: TokenStream = "use crate::carts::types::{Cart, builder}; fn f(x: abandoned::types::Settings) {} \
+             macro_rules! m { ($module:ident) => { crate::$module::types::ErrorBody } }"
+            .parse()
+            .unwrap();
+        let mut found = Vec::new();
+        scan(tokens, &mut found);
+        assert_eq!(
+            found,
+            [
+                (Some("carts".to_string()), "Cart".to_string()),
+                (Some("abandoned".to_string()), "Settings".to_string()),
+                (None, "ErrorBody".to_string()),
+            ]
+        );
+    }
+}
