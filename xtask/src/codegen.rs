@@ -54,12 +54,34 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
     file.as_file()
         .sync_all()
         .with_context(|| format!("flushing {}", path.display()))?;
+    keep_permissions(path, file.as_file())?;
     file.persist(path)
         .with_context(|| format!("renaming into {}", path.display()))?;
     Ok(())
 }
 
 const DIFF_LINES: usize = 60;
+
+/// Gives a temporary file the permissions of the file it replaces, or the
+/// usual `rw-r--r--` for a new file (temporary files start out private).
+pub fn keep_permissions(path: &Path, file: &std::fs::File) -> Result<()> {
+    let permissions = match std::fs::metadata(path) {
+        Ok(metadata) => metadata.permissions(),
+        Err(_) => {
+            #[cfg(unix)]
+            {
+                use std::os::unix::fs::PermissionsExt;
+                std::fs::Permissions::from_mode(0o644)
+            }
+            #[cfg(not(unix))]
+            {
+                file.metadata()?.permissions()
+            }
+        }
+    };
+    file.set_permissions(permissions)
+        .with_context(|| format!("setting the permissions of {}", path.display()))
+}
 
 /// A unified diff of `old` to `new`, cut after [`DIFF_LINES`] lines.
 pub fn bounded_diff(path: &Path, old: &str, new: &str) -> String {

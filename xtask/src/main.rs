@@ -63,14 +63,18 @@ enum Command {
         #[arg(long, value_enum)]
         fail_on: Option<FailOn>,
     },
-    /// Bring a spec release in as spec/NAME.yaml: normalize it, regenerate the SDK, print what changed for
-    /// callers and which recorded responses no longer fit. All or nothing.
+    /// Bring a published release in: keep it as spec/upstream/NAME.yml, merge what it changed since the
+    /// previous release into our spec/NAME.yaml (conflicts listed, our side kept), regenerate, and print the
+    /// change for callers and the recorded responses that no longer fit. All or nothing.
     Vendor {
-        /// The spec file (YAML or JSON), such as a new published release.
+        /// The release file (YAML or JSON).
         file: PathBuf,
-        /// The name it takes in spec/ (carts.v3 replaces spec/carts.v3.yaml).
+        /// The spec it is a release of (carts.v3 merges into spec/carts.v3.yaml).
         #[arg(long = "as", value_name = "NAME")]
         name: String,
+        /// Report what would change; write nothing.
+        #[arg(long)]
+        dry_run: bool,
     },
     /// Record the live scenario from a real store into contract-tests/cassettes/, secrets redacted (needs
     /// BIGCOMMERCE_STORE_HASH and BIGCOMMERCE_ACCESS_TOKEN).
@@ -164,9 +168,16 @@ fn main() -> Result<()> {
             format,
             fail_on,
         } => run_diff(old, new, rev, format, fail_on),
-        Command::Vendor { file, name } => {
+        Command::Vendor { file, name, dry_run } => {
             let today = chrono::Utc::now().format("%Y-%m-%d").to_string();
-            vendor::vendor(&generate::project_root(), &file, &name, &today)
+            let request = vendor::Request {
+                file: &file,
+                name: &name,
+                today: &today,
+                dry_run,
+            };
+            print!("{}", vendor::vendor(&generate::project_root(), &request)?);
+            Ok(())
         }
     }
 }

@@ -28,7 +28,7 @@ use anyhow::{Context, Result, bail};
 use serde::Serialize;
 use serde_json::{Value, json};
 
-pub use report::{report, to_json, to_markdown, to_text};
+pub use report::{Report, report, to_json, to_markdown, to_text};
 
 /// How a change affects a Rust caller.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]

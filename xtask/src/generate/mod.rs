@@ -65,12 +65,22 @@ pub const RUNTIME_DEPENDENCIES: &[(&str, &str)] = &[
     ("regress", r#""0.10""#),
 ];
 
-/// The repository root (the parent of the xtask crate).
+/// The workspace the command works on: the nearest folder at or above the
+/// current one that holds `xtask/Cargo.toml` (so a copy of the workspace is
+/// worked on as itself), else the one this xtask was built in.
 pub fn project_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("xtask sits in the workspace")
-        .to_path_buf()
+    let here = std::env::current_dir().ok();
+    here.as_deref()
+        .into_iter()
+        .flat_map(Path::ancestors)
+        .find(|dir| dir.join("xtask/Cargo.toml").is_file() && dir.join("spec").is_dir())
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| {
+            Path::new(env!("CARGO_MANIFEST_DIR"))
+                .parent()
+                .expect("xtask sits in the workspace")
+                .to_path_buf()
+        })
 }
 
 /// The specs in `spec_dir` (`*.yaml`, sorted by file name), each with the SDK

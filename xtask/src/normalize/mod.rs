@@ -22,6 +22,7 @@ mod walk;
 
 use integer_ids::integer_ids;
 use media_type_headers::media_type_headers;
+pub use one_error_response::api_error_envelope;
 use one_error_response::one_error_response;
 use one_success_response::one_success_response;
 use open_response_enums::open_response_enums;

@@ -79,7 +79,7 @@ pub(super) fn one_error_response(doc: &mut Value, applied: &mut Vec<Applied>) ->
 }
 
 /// The JSON error body the whole document uses, when it uses exactly one.
-fn api_error_envelope(doc: &Value) -> Option<Value> {
+pub fn api_error_envelope(doc: &Value) -> Option<Value> {
     let mut bodies = BTreeSet::new();
     for op in operations(doc) {
         let pointer = format!("{}/responses", op.pointer);

@@ -1,0 +1,693 @@
+//! Applying accepted changes to our spec, one edit at a time, each verified
+//! by extracting the facts again: an edit may change only facts the release
+//! changed, to the release's values, and facts the release does not state at
+//! all (ours alone, reported). An edit that would change anything else, such
+//! as a shared component feeding another operation the release leaves as it
+//! was, is undone and its changes become conflicts.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use anyhow::{Context, Result, anyhow, bail};
+use carts_openapi::{child, escape, unescape};
+use serde_json::{Value, json};
+
+use super::edit::YamlDocument;
+use super::facts::{Fact, Facts, Kind, extract};
+use super::merge::{Change, Conflict, parent_key};
+use super::translate::Translator;
+
+/// What applying the accepted changes did.
+#[derive(Debug, Default)]
+pub struct Applied {
+    /// Our spec's text after the edits.
+    pub text: String,
+    /// Its facts.
+    pub facts: Facts,
+    /// The keys the edits brought to the release's value.
+    pub taken: Vec<String>,
+    /// Changes that could not be taken, with why.
+    pub conflicts: Vec<Conflict>,
+    /// Facts the release does not state (ours alone) that an edit changed.
+    pub consequences: Vec<String>,
+    /// One line per edit applied.
+    pub edits: Vec<String>,
+}
+
+/// One change of our document, derived from one change of the release.
+#[derive(Debug, Clone, PartialEq)]
+enum Edit {
+    /// Add the operation at `path` (ours when we have the path, else theirs) from the release.
+    AddOperation {
+        path: String,
+        method: String,
+        theirs: String,
+    },
+    /// Remove our operation.
+    RemoveOperation {
+        pointer: String,
+    },
+    /// Set a value at `key` of the mapping at `at`.
+    Set {
+        at: String,
+        key: String,
+        value: Value,
+    },
+    /// Remove `key` of the mapping at `at`.
+    Remove {
+        at: String,
+        key: String,
+    },
+    /// Append to (or remove from) the list at `at`.
+    Push {
+        at: String,
+        value: Value,
+    },
+    RemoveItem {
+        at: String,
+        value: Value,
+    },
+    /// Remove the list entry at `at` (a parameter).
+    RemoveEntry {
+        at: String,
+    },
+    /// Add a parameter, response, body or field from the release: `value` is
+    /// the release's node at `theirs`, translated when the edit is built.
+    Add {
+        at: String,
+        key: String,
+        theirs: String,
+        what: Adding,
+        required: bool,
+    },
+}
+
+/// What an [`Edit::Add`] copies from the release.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Adding {
+    Parameter,
+    Response,
+    RequestBody,
+    Media,
+    Field,
+}
+
+impl Edit {
+    fn describe(&self) -> String {
+        match self {
+            Edit::AddOperation { path, method, .. } => format!("add operation {} {path}", method.to_uppercase()),
+            Edit::RemoveOperation { pointer } => format!("remove operation {pointer}"),
+            Edit::Set { at, key, value } => format!("set {} to {value}", child(at, key)),
+            Edit::Remove { at, key } => format!("remove {}", child(at, key)),
+            Edit::Push { at, value } => format!("add {value} to {at}"),
+            Edit::RemoveItem { at, value } => format!("remove {value} from {at}"),
+            Edit::RemoveEntry { at } => format!("remove {at}"),
+            Edit::Add { at, key, what, .. } => format!("add {what:?} {}", child(at, key)).to_lowercase(),
+        }
+    }
+}
+
+/// The sides the edits are derived from.
+pub struct Sides<'a> {
+    /// The new release.
+    pub theirs: &'a Value,
+    /// Its facts.
+    pub theirs_facts: &'a Facts,
+    /// The previous release's facts.
+    pub base_facts: &'a Facts,
+    /// Our spec's text.
+    pub ours_text: &'a str,
+    /// Our spec's facts.
+    pub ours_facts: &'a Facts,
+}
+
+/// Applies `accepted` (and, where an accepted edit brings them, `guarded`)
+/// changes to our spec.
+pub fn apply(
+    sides: &Sides<'_>,
+    accepted: &[Change],
+    guarded: &[Change],
+    conflicting: &[Change],
+    note: &str,
+) -> Result<Applied> {
+    let ours_doc: Value = serde_yaml_ng::from_str(sides.ours_text).context("reading our spec")?;
+    let mut translator = Translator::new(
+        sides.theirs,
+        sides.theirs_facts,
+        &ours_doc,
+        sides.ours_facts,
+        note.to_string(),
+    );
+    let changed: BTreeMap<&str, &Change> = accepted
+        .iter()
+        .chain(guarded)
+        .map(|change| (change.key.as_str(), change))
+        .collect();
+    // A fact the release removes goes with the operation or field that held it, our deviation included.
+    let removed: BTreeSet<&str> = conflicting
+        .iter()
+        .filter(|change| change.theirs.is_none())
+        .map(|change| change.key.as_str())
+        .collect();
+    let mut applied = Applied {
+        text: sides.ours_text.to_string(),
+        facts: sides.ours_facts.clone(),
+        ..Applied::default()
+    };
+    let mut planned: Vec<(Edit, Vec<&Change>)> = Vec::new();
+    for change in accepted {
+        if covered(&change.key, &changed) {
+            continue;
+        }
+        match edit_for(sides, change) {
+            Ok(edit) => match planned.iter_mut().find(|(e, _)| *e == edit) {
+                Some((_, changes)) => changes.push(change),
+                None => planned.push((edit, vec![change])),
+            },
+            Err(why) => applied
+                .conflicts
+                .push(conflict(sides, change, &format!("cannot be placed: {why:#}"))),
+        }
+    }
+    for (edit, changes) in planned {
+        let attempt = try_edit(&applied.text, &edit, sides, &mut translator);
+        let (text, facts) = match attempt {
+            Ok(done) => done,
+            Err(why) => {
+                for change in changes {
+                    applied
+                        .conflicts
+                        .push(conflict(sides, change, &format!("cannot be placed: {why:#}")));
+                }
+                continue;
+            }
+        };
+        let mut bad = Vec::new();
+        let mut consequences = Vec::new();
+        for key in changed_keys(&applied.facts, &facts) {
+            let now = facts.get(&key).map(|f| &f.value);
+            let in_release = stated_by_release(sides, &key, facts.get(&key).or_else(|| applied.facts.get(&key)));
+            if changed.contains_key(key.as_str()) && now == sides.theirs_facts.get(&key).map(|f| &f.value) {
+                continue;
+            }
+            if removed.contains(key.as_str()) && now.is_none() {
+                continue;
+            }
+            if !in_release {
+                // The release says nothing of this fact: it is our own (a field of our error
+                // envelope, a deviation's wrapper), and it follows our component where the
+                // release's change lands.
+                consequences.push(key);
+                continue;
+            }
+            bad.push(key);
+        }
+        if !bad.is_empty() {
+            let shown: Vec<&str> = bad.iter().take(3).map(String::as_str).collect();
+            let more = if bad.len() > 3 {
+                format!(" and {} more", bad.len() - 3)
+            } else {
+                String::new()
+            };
+            let why = format!(
+                "the edit ({}) would also change {}{more}, which the release does not change",
+                edit.describe(),
+                shown.join(", ")
+            );
+            for change in changes {
+                applied.conflicts.push(conflict(sides, change, &why));
+            }
+            continue;
+        }
+        applied.edits.push(edit.describe());
+        applied.consequences.extend(consequences);
+        applied.text = text;
+        applied.facts = facts;
+    }
+    for change in accepted.iter().chain(guarded) {
+        let now = applied.facts.get(&change.key).map(|f| &f.value);
+        let reached = now == change.theirs.as_ref();
+        if reached {
+            applied.taken.push(change.key.clone());
+        } else if !applied.conflicts.iter().any(|c| c.fact == change.key) && !covered_by_conflict(&change.key, &applied)
+        {
+            let why = if guarded.contains(change) {
+                "our spec deviates here (x-deviation); a person decides whether the deviation still holds"
+            } else {
+                "no edit reached it"
+            };
+            applied.conflicts.push(conflict(sides, change, why));
+        }
+    }
+    Ok(applied)
+}
+
+/// Whether the release says something of `key`: it states the fact, or it
+/// states the closed list the fact would belong to (an operation's
+/// parameters and statuses, an enum's values), so that its absence there is
+/// a statement too. Fields are not such a list: objects take other fields,
+/// and our spec adds some (our one error envelope).
+fn stated_by_release(sides: &Sides<'_>, key: &str, fact: Option<&Fact>) -> bool {
+    if sides.base_facts.contains_key(key) || sides.theirs_facts.contains_key(key) {
+        return true;
+    }
+    let closed = fact.is_some_and(|f| {
+        matches!(
+            f.kind,
+            Kind::Operation | Kind::Parameter | Kind::ParameterEnum | Kind::FieldEnum | Kind::Status | Kind::Body
+        )
+    });
+    closed
+        && parent_key(key)
+            .is_some_and(|parent| sides.base_facts.contains_key(&parent) || sides.theirs_facts.contains_key(&parent))
+}
+
+/// Whether an ancestor of `key` is added or removed as a whole by the release.
+fn covered(key: &str, changed: &BTreeMap<&str, &Change>) -> bool {
+    let mut current = key.to_string();
+    while let Some(parent) = parent_key(&current) {
+        if let Some(change) = changed.get(parent.as_str())
+            && (change.base.is_none() || change.theirs.is_none())
+        {
+            return true;
+        }
+        current = parent;
+    }
+    false
+}
+
+/// Whether an ancestor of `key` is already a conflict (so `key` need not be listed).
+fn covered_by_conflict(key: &str, applied: &Applied) -> bool {
+    let mut current = key.to_string();
+    while let Some(parent) = parent_key(&current) {
+        if applied.conflicts.iter().any(|c| c.fact == parent) {
+            return true;
+        }
+        current = parent;
+    }
+    false
+}
+
+/// The keys whose values differ between two sets of facts.
+fn changed_keys(before: &Facts, after: &Facts) -> BTreeSet<String> {
+    let keys: BTreeSet<&String> = before.keys().chain(after.keys()).collect();
+    keys.into_iter()
+        .filter(|k| before.get(*k).map(|f| &f.value) != after.get(*k).map(|f| &f.value))
+        .cloned()
+        .collect()
+}
+
+/// A conflict record for `change`.
+pub fn conflict(sides: &Sides<'_>, change: &Change, reason: &str) -> Conflict {
+    let pointer = sides
+        .ours_facts
+        .get(&change.key)
+        .map(|f| {
+            if f.at.attribute.is_empty() {
+                f.at.node.clone()
+            } else {
+                f.at.attribute.clone()
+            }
+        })
+        .or_else(|| {
+            parent_key(&change.key)
+                .and_then(|parent| sides.ours_facts.get(&parent))
+                .map(|f| f.at.children.first().cloned().unwrap_or_else(|| f.at.node.clone()))
+        })
+        .unwrap_or_default();
+    Conflict {
+        fact: change.key.clone(),
+        pointer,
+        ours: change.ours.clone().unwrap_or(Value::Null),
+        base: change.base.clone().unwrap_or(Value::Null),
+        theirs: change.theirs.clone().unwrap_or(Value::Null),
+        reason: reason.to_string(),
+    }
+}
+
+/// The edit that makes our spec state the release's value of `change`.
+fn edit_for(sides: &Sides<'_>, change: &Change) -> Result<Edit> {
+    let key = &change.key;
+    let theirs = sides.theirs_facts.get(key);
+    let ours = sides.ours_facts.get(key);
+    let known = theirs
+        .or(ours)
+        .or_else(|| sides.base_facts.get(key))
+        .ok_or_else(|| anyhow!("unknown fact"))?;
+    let parent = |facts: &'_ Facts| -> Option<Fact> { parent_key(key).and_then(|p| facts.get(&p).cloned()) };
+    match (&known.kind, theirs, ours) {
+        (Kind::Operation, Some(theirs), None) => {
+            let (path, method) = operation_of(&theirs.at.operation)?;
+            let template = carts_openapi::template(&path);
+            let our_path = sides
+                .ours_facts
+                .values()
+                .filter(|f| f.kind == Kind::Operation)
+                .filter_map(|f| operation_of(&f.at.operation).ok())
+                .find(|(p, _)| carts_openapi::template(p) == template)
+                .map(|(p, _)| p)
+                .unwrap_or(path);
+            Ok(Edit::AddOperation {
+                path: our_path,
+                method,
+                theirs: theirs.at.operation.clone(),
+            })
+        }
+        (Kind::Operation, None, Some(ours)) => Ok(Edit::RemoveOperation {
+            pointer: ours.at.operation.clone(),
+        }),
+        (Kind::OperationId, Some(theirs), Some(ours)) => Ok(Edit::Set {
+            at: ours.at.operation.clone(),
+            key: "operationId".into(),
+            value: theirs.value.clone(),
+        }),
+        (Kind::Parameter, Some(theirs), None) => {
+            let operation = sides
+                .ours_facts
+                .get(parent_key(key).as_deref().unwrap_or_default())
+                .map(|f| f.at.operation.clone())
+                .ok_or_else(|| anyhow!("our spec has no such operation"))?;
+            Ok(Edit::Add {
+                at: child(&operation, "parameters"),
+                key: String::new(),
+                theirs: theirs.at.node.clone(),
+                what: Adding::Parameter,
+                required: false,
+            })
+        }
+        (Kind::Parameter, None, Some(ours)) => Ok(Edit::RemoveEntry {
+            at: ours.at.holder.clone(),
+        }),
+        (Kind::ParameterAttribute(attribute), Some(theirs), Some(ours)) => Ok(Edit::Set {
+            at: ours.at.node.clone(),
+            key: attribute.to_string(),
+            value: theirs.value.clone(),
+        }),
+        (Kind::ParameterType { .. } | Kind::FieldType, Some(theirs), Some(ours)) => {
+            let [single] = theirs.value.as_array().map(Vec::as_slice).unwrap_or_default() else {
+                bail!("the release states the types {}, which is not one type", theirs.value);
+            };
+            if ours.at.attribute.is_empty() {
+                bail!("our spec states no `type` here to change");
+            }
+            Ok(Edit::Set {
+                at: ours.at.attribute.clone(),
+                key: "type".into(),
+                value: single.clone(),
+            })
+        }
+        (Kind::ParameterEnum | Kind::FieldEnum, theirs, ours) => {
+            let value: Value = key
+                .split_once(" enum ")
+                .and_then(|(_, v)| serde_json::from_str(v).ok())
+                .ok_or_else(|| anyhow!("the enum value does not read as JSON"))?;
+            let prefix = parent_key(key).unwrap_or_default();
+            match (theirs, ours) {
+                (Some(_), None) => {
+                    let at = sides
+                        .ours_facts
+                        .iter()
+                        .find(|(k, f)| k.starts_with(&format!("{prefix} enum ")) && !f.at.attribute.is_empty())
+                        .map(|(_, f)| f.at.attribute.clone())
+                        .ok_or_else(|| anyhow!("our spec lists no values here to add to"))?;
+                    Ok(Edit::Push {
+                        at: child(&at, "enum"),
+                        value,
+                    })
+                }
+                (None, Some(ours)) => Ok(Edit::RemoveItem {
+                    at: child(&ours.at.attribute, "enum"),
+                    value,
+                }),
+                _ => bail!("an enum value is either listed or not"),
+            }
+        }
+        (Kind::Status, Some(theirs), None) => {
+            let operation = parent(sides.ours_facts).ok_or_else(|| anyhow!("our spec has no such operation"))?;
+            let status = key.rsplit_once(' ').map(|(_, s)| s).unwrap_or_default();
+            Ok(Edit::Add {
+                at: child(&operation.at.operation, "responses"),
+                key: status.to_string(),
+                theirs: theirs.at.node.clone(),
+                what: Adding::Response,
+                required: false,
+            })
+        }
+        (Kind::Status, None, Some(ours)) => {
+            let status = key.rsplit_once(' ').map(|(_, s)| s).unwrap_or_default();
+            Ok(Edit::Remove {
+                at: ours.at.holder.clone(),
+                key: status.to_string(),
+            })
+        }
+        (Kind::Body, Some(theirs), None) => {
+            if key.contains(" request ") {
+                let operation = parent(sides.ours_facts).ok_or_else(|| anyhow!("our spec has no such operation"))?;
+                let body = theirs.at.holder.trim_end_matches("/content").to_string();
+                Ok(Edit::Add {
+                    at: operation.at.operation.clone(),
+                    key: "requestBody".into(),
+                    theirs: body,
+                    what: Adding::RequestBody,
+                    required: false,
+                })
+            } else {
+                let response = parent(sides.ours_facts).ok_or_else(|| anyhow!("our spec has no such response"))?;
+                let media = key.rsplit_once(' ').map(|(_, m)| m).unwrap_or_default();
+                Ok(Edit::Add {
+                    at: child(&response.at.node, "content"),
+                    key: media.to_string(),
+                    theirs: theirs.at.node.clone(),
+                    what: Adding::Media,
+                    required: false,
+                })
+            }
+        }
+        (Kind::Body, None, Some(ours)) => {
+            if key.contains(" request ") {
+                Ok(Edit::Remove {
+                    at: ours.at.operation.clone(),
+                    key: "requestBody".into(),
+                })
+            } else {
+                let media = key.rsplit_once(' ').map(|(_, m)| m).unwrap_or_default();
+                Ok(Edit::Remove {
+                    at: ours.at.holder.clone(),
+                    key: media.to_string(),
+                })
+            }
+        }
+        (Kind::Field, Some(theirs), None) => {
+            let parent = parent(sides.ours_facts).ok_or_else(|| anyhow!("our spec has no parent field here"))?;
+            let name = field_name(key).ok_or_else(|| anyhow!("only named fields can be added"))?;
+            let holder = parent
+                .at
+                .children
+                .first()
+                .cloned()
+                .ok_or_else(|| anyhow!("our parent field is not an object with properties"))?;
+            let required = sides
+                .theirs_facts
+                .get(&format!("{key} required"))
+                .is_some_and(|f| f.value == json!(true));
+            Ok(Edit::Add {
+                at: child(&holder, "properties"),
+                key: name,
+                theirs: theirs.at.node.clone(),
+                what: Adding::Field,
+                required,
+            })
+        }
+        (Kind::Field, None, Some(ours)) => {
+            let name = field_name(key).ok_or_else(|| anyhow!("only named fields can be removed"))?;
+            if ours.at.holder.is_empty() {
+                bail!("our spec declares this field in no object");
+            }
+            Ok(Edit::Remove {
+                at: child(&ours.at.holder, "properties"),
+                key: name,
+            })
+        }
+        (Kind::FieldRequired, Some(theirs), Some(ours)) => {
+            let field = parent_key(key).unwrap_or_default();
+            let name = field_name(&field).ok_or_else(|| anyhow!("only named fields can be required"))?;
+            if ours.at.attribute.is_empty() {
+                bail!("our spec declares this field in no object");
+            }
+            let at = child(&ours.at.attribute, "required");
+            Ok(if theirs.value == json!(true) {
+                Edit::Push { at, value: json!(name) }
+            } else {
+                Edit::RemoveItem { at, value: json!(name) }
+            })
+        }
+        (Kind::FieldNullable, Some(theirs), Some(ours)) => {
+            if ours.at.attribute.is_empty() {
+                bail!("our spec has no schema here to mark");
+            }
+            Ok(if theirs.value == json!(true) {
+                Edit::Set {
+                    at: ours.at.attribute.clone(),
+                    key: "nullable".into(),
+                    value: json!(true),
+                }
+            } else {
+                Edit::Remove {
+                    at: ours.at.attribute.clone(),
+                    key: "nullable".into(),
+                }
+            })
+        }
+        (kind, theirs, ours) => bail!(
+            "a {kind:?} change from {} to {} is not something the merge edits",
+            ours.map(|f| f.value.to_string()).unwrap_or_else(|| "absent".into()),
+            theirs.map(|f| f.value.to_string()).unwrap_or_else(|| "absent".into())
+        ),
+    }
+}
+
+/// `(path, method)` of an operation pointer.
+fn operation_of(pointer: &str) -> Result<(String, String)> {
+    let rest = pointer
+        .strip_prefix("/paths/")
+        .ok_or_else(|| anyhow!("{pointer} is no operation"))?;
+    let (path, method) = rest
+        .rsplit_once('/')
+        .ok_or_else(|| anyhow!("{pointer} is no operation"))?;
+    Ok((unescape(path), method.to_string()))
+}
+
+/// The last name of a field key (`... field data.notes` is `notes`).
+fn field_name(key: &str) -> Option<String> {
+    let (_, path) = key.split_once(" field ")?;
+    let last = path.rsplit('.').next()?;
+    (!last.is_empty() && !last.contains('[') && last != "(body)" && last != "*").then(|| last.to_string())
+}
+
+/// Applies `edit` to `text` and extracts the facts of the result.
+fn try_edit(text: &str, edit: &Edit, sides: &Sides<'_>, translator: &mut Translator<'_>) -> Result<(String, Facts)> {
+    let document = YamlDocument::parse(text)?;
+    let before = translator.added.clone();
+    let result = perform(&document, edit, sides, translator);
+    let added: Vec<(String, Value)> = translator
+        .added
+        .iter()
+        .filter(|(name, _)| !before.contains_key(*name))
+        .map(|(n, v)| (n.clone(), v.clone()))
+        .collect();
+    if let Err(error) = result {
+        translator.added = before;
+        return Err(error);
+    }
+    for (name, schema) in added {
+        document.set("/components/schemas", &name, &schema)?;
+    }
+    let text = document.text();
+    let value: Value = serde_yaml_ng::from_str(&text).context("the edited spec does not read back")?;
+    Ok((text, extract(&value)))
+}
+
+fn perform(document: &YamlDocument, edit: &Edit, sides: &Sides<'_>, translator: &mut Translator<'_>) -> Result<()> {
+    let theirs_node = |pointer: &str| {
+        sides
+            .theirs
+            .pointer(pointer)
+            .cloned()
+            .ok_or_else(|| anyhow!("{pointer} is not in the release"))
+    };
+    match edit {
+        Edit::AddOperation { path, method, theirs } => {
+            let operation = translator.operation(&theirs_node(theirs)?)?;
+            let item = format!("/paths/{}", escape(path));
+            let ours_doc: Value = serde_yaml_ng::from_str(&document.text())?;
+            if ours_doc.pointer(&item).is_some() {
+                document.set(&item, method, &operation)
+            } else {
+                let (their_path, _) = operation_of(theirs)?;
+                let mut new_item = serde_json::Map::new();
+                let their_item = theirs_node(&format!("/paths/{}", escape(&their_path)))?;
+                if let Some(shared) = their_item.get("parameters").and_then(Value::as_array) {
+                    let shared: Vec<Value> = shared.iter().map(|p| translator.parameter(p)).collect::<Result<_>>()?;
+                    new_item.insert("parameters".into(), Value::Array(shared));
+                }
+                new_item.insert(method.clone(), operation);
+                document.set("/paths", path, &Value::Object(new_item))
+            }
+        }
+        Edit::RemoveOperation { pointer } => {
+            let (path, method) = operation_of(pointer)?;
+            let item = format!("/paths/{}", escape(&path));
+            document.remove(&item, &method)?;
+            let ours_doc: Value = serde_yaml_ng::from_str(&document.text())?;
+            let others = carts_openapi::METHODS
+                .iter()
+                .any(|m| ours_doc.pointer(&child(&item, m)).is_some());
+            if !others {
+                document.remove("/paths", &path)?;
+            }
+            Ok(())
+        }
+        Edit::Set { at, key, value } => document.set(at, key, value),
+        Edit::Remove { at, key } => {
+            document.remove(at, key)?;
+            // A removed field leaves the `required` list of its object too.
+            if let Some(holder) = at.strip_suffix("/properties") {
+                let ours_doc: Value = serde_yaml_ng::from_str(&document.text())?;
+                let listed = ours_doc
+                    .pointer(&child(holder, "required"))
+                    .and_then(Value::as_array)
+                    .is_some_and(|r| r.contains(&json!(key)));
+                if listed {
+                    document.remove_item(&child(holder, "required"), &json!(key))?;
+                }
+            }
+            Ok(())
+        }
+        Edit::Push { at, value } => document.push(at, value),
+        Edit::RemoveItem { at, value } => document.remove_item(at, value),
+        Edit::RemoveEntry { at } => {
+            let (list, index) = at.rsplit_once('/').ok_or_else(|| anyhow!("{at} is no list entry"))?;
+            document.remove_index(list, index.parse().context("a list index")?)
+        }
+        Edit::Add {
+            at,
+            key,
+            theirs,
+            what,
+            required,
+        } => {
+            let node = theirs_node(theirs)?;
+            match what {
+                Adding::Parameter => document.push(at, &translator.parameter(&node)?),
+                Adding::Response => {
+                    let response = translator.response(key, &node)?;
+                    document.set(at, key, &response)
+                }
+                Adding::RequestBody => document.set(at, key, &translator.request_body(&node)?),
+                Adding::Media => {
+                    let content = translator.content(&json!({ key.as_str(): node }))?;
+                    document.set(at, key, &content[key.as_str()])
+                }
+                Adding::Field => {
+                    let schema = translator.added_schema(&node)?;
+                    ensure_mapping(document, at)?;
+                    document.set(at, key, &schema)?;
+                    if *required {
+                        let holder = at.trim_end_matches("/properties");
+                        document.push(&child(holder, "required"), &json!(key))?;
+                    }
+                    Ok(())
+                }
+            }
+        }
+    }
+}
+
+/// Makes sure a `properties` mapping exists at `at`.
+fn ensure_mapping(document: &YamlDocument, at: &str) -> Result<()> {
+    let ours: Value = serde_yaml_ng::from_str(&document.text())?;
+    if ours.pointer(at).is_some() {
+        return Ok(());
+    }
+    let (parent, last) = at.rsplit_once('/').ok_or_else(|| anyhow!("{at} has no parent"))?;
+    document.set(parent, &unescape(last), &json!({}))
+}

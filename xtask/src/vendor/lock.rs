@@ -1,0 +1,75 @@
+//! `spec/vendor.lock`: for each spec, the published release it follows (kept
+//! byte for byte in `spec/upstream/`), where it came from, and the conflicts
+//! a person has not settled yet.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use anyhow::{Context, Result};
+use serde::{Deserialize, Serialize};
+
+use super::merge::Conflict;
+
+/// The lock file's name under `spec/`.
+pub const FILE: &str = "vendor.lock";
+
+/// One vendored release.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Entry {
+    /// The release as kept, relative to the workspace (`spec/upstream/carts.v3.yml`).
+    pub upstream: String,
+    /// Where it was read from.
+    pub source: String,
+    /// The day it was vendored (UTC).
+    pub vendored: String,
+    /// The sha256 of its bytes.
+    pub sha256: String,
+    /// Conflicts between it and our spec that a person has not settled.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub conflicts: Vec<Conflict>,
+}
+
+/// The whole lock, by spec name.
+pub type Lock = BTreeMap<String, Entry>;
+
+/// Reads the lock at `path`; a missing file is an empty lock.
+pub fn read(path: &Path) -> Result<Lock> {
+    match std::fs::read_to_string(path) {
+        Ok(text) => serde_yaml_ng::from_str(&text).with_context(|| format!("reading {}", path.display())),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Lock::new()),
+        Err(e) => Err(e).with_context(|| format!("reading {}", path.display())),
+    }
+}
+
+/// The lock as the text of its file.
+pub fn render(lock: &Lock) -> Result<String> {
+    Ok(format!(
+        "# Written by `cargo xtask vendor`: the published release each spec/<name>.yaml follows, kept byte\n\
+         # for byte in spec/upstream/, and the conflicts with it that a person has not settled yet.\n{}",
+        serde_yaml_ng::to_string(lock).context("writing the lock")?
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use carts_openapi::hex;
+    use sha2::{Digest, Sha256};
+
+    /// Every vendored release is kept byte for byte: its bytes hash to the lock's sha256.
+    #[test]
+    fn the_vendored_releases_are_the_bytes_the_lock_names() {
+        let root = crate::generate::project_root();
+        let lock = read(&root.join("spec").join(FILE)).unwrap();
+        assert!(!lock.is_empty(), "spec/vendor.lock lists the vendored releases");
+        for (name, entry) in &lock {
+            let bytes = std::fs::read(root.join(&entry.upstream)).unwrap();
+            assert_eq!(hex(&Sha256::digest(&bytes)), entry.sha256, "{name}: {}", entry.upstream);
+            assert!(
+                root.join(format!("spec/{name}.yaml")).exists(),
+                "{name} has a spec of ours"
+            );
+        }
+    }
+}

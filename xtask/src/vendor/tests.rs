@@ -1,0 +1,456 @@
+//! Synthetic "next releases" made from the published carts.v3 that our spec
+//! follows (`spec/upstream/carts.v3.yml`), each vendored into a temporary
+//! copy of the workspace: our spec must gain the fact, keep every deviation
+//! and comment, and (in one case) the SDK and the contract tests must build.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use serde_json::{Value, json};
+
+use super::facts::{Facts, extract};
+use super::{Kind, Report, Request, vendor};
+use crate::generate::project_root;
+
+/// A copy of the workspace without build output or history.
+fn workspace() -> tempfile::TempDir {
+    let copy = tempfile::tempdir().unwrap();
+    copy_tree(&project_root(), copy.path());
+    copy
+}
+
+fn copy_tree(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let name = entry.file_name();
+        if [".git", "target", "node_modules"].iter().any(|skip| name == *skip) {
+            continue;
+        }
+        let path = entry.path();
+        if path.is_dir() {
+            copy_tree(&path, &to.join(&name));
+        } else {
+            std::fs::copy(&path, to.join(&name)).unwrap();
+        }
+    }
+}
+
+/// The release our spec follows, as a JSON tree.
+fn published() -> Value {
+    carts_openapi::load(&project_root().join("spec/upstream/carts.v3.yml"))
+        .unwrap()
+        .doc
+}
+
+/// Writes `doc` as a release file in `dir`.
+fn release_file(dir: &Path, doc: &Value) -> PathBuf {
+    let path = dir.join("next-release.yml");
+    std::fs::write(&path, serde_yaml_ng::to_string(doc).unwrap()).unwrap();
+    path
+}
+
+/// Vendors a release made by `change` from the published one into `ws`.
+fn vendor_change(ws: &Path, change: impl FnOnce(&mut Value)) -> Report {
+    let mut doc = published();
+    change(&mut doc);
+    let file = release_file(ws, &doc);
+    vendor(
+        ws,
+        &Request {
+            file: &file,
+            name: "carts.v3",
+            today: "2026-12-01",
+            dry_run: false,
+        },
+    )
+    .unwrap()
+}
+
+fn ours(ws: &Path) -> String {
+    std::fs::read_to_string(ws.join("spec/carts.v3.yaml")).unwrap()
+}
+
+fn facts(text: &str) -> Facts {
+    extract(&serde_yaml_ng::from_str(text).unwrap())
+}
+
+fn value(facts: &Facts, key: &str) -> Option<Value> {
+    facts.get(key).map(|f| f.value.clone())
+}
+
+/// Every comment and every `x-deviation` of the spec before is still there, in order.
+fn assert_kept(before: &str, after: &str) {
+    let comments = |text: &str| -> Vec<String> {
+        text.lines()
+            .map(str::trim)
+            .filter(|l| l.starts_with('#') || l.starts_with("x-deviation:"))
+            .map(str::to_string)
+            .collect()
+    };
+    let (old, new) = (comments(before), comments(after));
+    let mut remaining = new.iter();
+    for line in &old {
+        assert!(remaining.any(|l| l == line), "lost or moved: {line}");
+    }
+    assert_eq!(
+        old.iter().filter(|l| l.starts_with("x-deviation")).count(),
+        new.iter().filter(|l| l.starts_with("x-deviation")).count(),
+        "every deviation survives"
+    );
+}
+
+const CART: &str = "GET /carts/{} response 200 application/json";
+
+#[test]
+fn vendoring_the_release_we_follow_changes_nothing() {
+    let ws = workspace();
+    let before = ours(ws.path());
+    let report = vendor(
+        ws.path(),
+        &Request {
+            file: &project_root().join("spec/upstream/carts.v3.yml"),
+            name: "carts.v3",
+            today: "2026-12-01",
+            dry_run: false,
+        },
+    )
+    .unwrap();
+    assert_eq!(report.kind, Kind::Unchanged);
+    assert!(report.files.is_empty(), "{:?}", report.files);
+    assert!(ours(ws.path()) == before, "our spec changed: {report}");
+    // The same facts in other bytes (a reformatted release) change nothing in our spec either.
+    let report = vendor_change(ws.path(), |_| {});
+    assert_eq!(report.kind, Kind::Merged);
+    assert_eq!((report.upstream_changes, report.conflicts.len()), (0, 0));
+    assert!(ours(ws.path()) == before, "our spec changed: {report}");
+    assert!(
+        report
+            .files
+            .iter()
+            .all(|f| f.starts_with("spec/upstream/") || f == "spec/vendor.lock"),
+        "{:?}",
+        report.files
+    );
+}
+
+#[test]
+fn a_description_only_edit_changes_nothing_of_ours() {
+    let ws = workspace();
+    let before = ours(ws.path());
+    let report = vendor_change(ws.path(), |doc| {
+        doc["paths"]["/carts/{cartId}"]["get"]["description"] = json!("Completely new prose.");
+        doc["components"]["schemas"]["Cart_Full"]["properties"]["email"]["description"] = json!("New words.");
+    });
+    assert_eq!(report.upstream_changes, 0);
+    assert!(ours(ws.path()) == before, "our spec changed: {report}");
+}
+
+#[test]
+fn added_response_fields_reach_our_shared_cart_with_our_words() {
+    let ws = workspace();
+    let before = ours(ws.path());
+    let report = vendor_change(ws.path(), |doc| {
+        let cart = &mut doc["components"]["schemas"]["Cart_Full"]["properties"];
+        cart["gift_wrapping_total"] = json!({"type": "number", "description": "Upstream prose.", "example": 4.5});
+        cart["notes"] = json!({"type": "array", "items": {"$ref": "#/components/schemas/CartNote"}});
+        doc["components"]["schemas"]["CartNote"] =
+            json!({"type": "object", "title": "Cart Note", "properties": {"text": {"type": "string"}}});
+    });
+    assert!(report.conflicts.is_empty(), "{report}");
+    let after = ours(ws.path());
+    assert_kept(&before, &after);
+    let facts = facts(&after);
+    for op in [
+        CART,
+        "POST /carts response 201 application/json",
+        "PUT /carts/{} response 201 application/json",
+    ] {
+        assert_eq!(
+            value(&facts, &format!("{op} field data.gift_wrapping_total type")),
+            Some(json!(["number"]))
+        );
+        assert_eq!(
+            value(&facts, &format!("{op} field data.notes[].text type")),
+            Some(json!(["string"]))
+        );
+    }
+    let doc: Value = serde_yaml_ng::from_str(&after).unwrap();
+    let field = &doc["components"]["schemas"]["Cart"]["properties"]["gift_wrapping_total"];
+    assert_eq!(field["type"], "number");
+    assert!(
+        field["description"]
+            .as_str()
+            .unwrap()
+            .starts_with("Added by `cargo xtask vendor`")
+    );
+    assert!(field.get("example").is_none(), "examples are not copied");
+    assert!(
+        !after.contains("Upstream prose") && !after.contains("Cart Note"),
+        "no upstream sentence"
+    );
+    assert_eq!(
+        doc["components"]["schemas"]["CartNote"]["properties"]["text"]["type"],
+        "string"
+    );
+    let code = std::fs::read_to_string(ws.path().join("sdk/src/generated/carts_v3.rs")).unwrap();
+    assert!(code.contains("pub gift_wrapping_total:"), "the SDK was regenerated");
+    assert!(
+        report
+            .caller_diff
+            .unwrap()
+            .changes
+            .iter()
+            .any(|c| c.kind == "field.added")
+    );
+}
+
+/// Adds `value` to the `include` enum of every operation the release
+/// documents it on, or only of those `only` names.
+fn add_include_value(doc: &mut Value, value: &str, only: Option<&[(&str, &str)]>) -> usize {
+    let mut touched = 0;
+    for (path, item) in doc["paths"].as_object_mut().unwrap() {
+        for (method, operation) in item.as_object_mut().unwrap() {
+            if !carts_openapi::METHODS.contains(&method.as_str()) {
+                continue;
+            }
+            if only.is_some_and(|only| !only.contains(&(path.as_str(), method.as_str()))) {
+                continue;
+            }
+            for parameter in operation["parameters"].as_array_mut().into_iter().flatten() {
+                if parameter["name"] == "include" {
+                    parameter["schema"]["items"]["enum"]
+                        .as_array_mut()
+                        .unwrap()
+                        .push(json!(value));
+                    touched += 1;
+                }
+            }
+        }
+    }
+    touched
+}
+
+#[test]
+fn an_added_query_parameter_and_enum_value_follow_our_components() {
+    let ws = workspace();
+    let before = ours(ws.path());
+    let report = vendor_change(ws.path(), |doc| {
+        assert_eq!(add_include_value(doc, "line_items.custom_items.options", None), 6);
+        let get = doc["paths"]["/carts/{cartId}"]["get"]["parameters"]
+            .as_array_mut()
+            .unwrap();
+        get.push(
+            json!({"name": "currency_code", "in": "query", "description": "Theirs.", "schema": {"type": "string"}}),
+        );
+    });
+    assert!(report.conflicts.is_empty(), "{report}");
+    let after = ours(ws.path());
+    assert_kept(&before, &after);
+    let facts = facts(&after);
+    assert_eq!(
+        value(&facts, "GET /carts/{} parameter query:currency_code type"),
+        Some(json!(["string"]))
+    );
+    assert_eq!(
+        value(
+            &facts,
+            "DELETE /carts/{}/items/{} parameter query:include enum \"line_items.custom_items.options\""
+        ),
+        Some(json!(true))
+    );
+    let doc: Value = serde_yaml_ng::from_str(&after).unwrap();
+    let include = doc["components"]["schemas"]["Include"]["enum"].as_array().unwrap();
+    assert!(
+        include.contains(&json!("line_items.custom_items.options")),
+        "our one Include enum grew"
+    );
+    assert_eq!(
+        report.edits.len(),
+        2,
+        "one edit for the shared enum, one for the parameter: {:?}",
+        report.edits
+    );
+}
+
+#[test]
+fn a_change_our_shared_component_would_spread_is_a_conflict() {
+    let ws = workspace();
+    let before = ours(ws.path());
+    // The release adds the value on getCart only; our six operations share one Include.
+    let report = vendor_change(ws.path(), |doc| {
+        assert_eq!(
+            add_include_value(doc, "coupons", Some(&[("/carts/{cartId}", "get")])),
+            1
+        );
+    });
+    assert!(ours(ws.path()) == before, "our side is kept: {report}");
+    let [conflict] = report.conflicts.as_slice() else {
+        panic!("{report}")
+    };
+    assert_eq!(conflict.fact, "GET /carts/{} parameter query:include enum \"coupons\"");
+    assert!(conflict.reason.contains("would also change"), "{}", conflict.reason);
+    assert!(
+        conflict.reason.contains("POST /carts parameter query:include"),
+        "{}",
+        conflict.reason
+    );
+}
+
+#[test]
+fn a_removed_field_and_a_renamed_operation_are_applied() {
+    let ws = workspace();
+    let before = ours(ws.path());
+    let report = vendor_change(ws.path(), |doc| {
+        let cart = doc["components"]["schemas"]["Cart_Full"]["properties"]
+            .as_object_mut()
+            .unwrap();
+        cart.remove("manual_discount_amount");
+        doc["paths"]["/carts/{cartId}"]["get"]["operationId"] = json!("getCartById");
+    });
+    assert!(report.conflicts.is_empty(), "{report}");
+    let after = ours(ws.path());
+    assert_kept(&before, &after);
+    let facts = facts(&after);
+    assert_eq!(
+        value(&facts, &format!("{CART} field data.manual_discount_amount")),
+        None
+    );
+    assert_eq!(value(&facts, "GET /carts/{} operationId"), Some(json!("getCartById")));
+    let changes = report.caller_diff.unwrap().changes;
+    assert!(changes.iter().any(|c| c.kind == "operation.renamed"), "{changes:?}");
+    assert!(changes.iter().any(|c| c.kind == "field.removed"), "{changes:?}");
+    assert!(
+        report
+            .misfits
+            .iter()
+            .any(|m| m.cassette.starts_with("carts.v3/getCart--")),
+        "the getCart cassettes are named for the new id: {:?}",
+        report.misfits
+    );
+}
+
+#[test]
+fn a_retype_where_we_deviate_is_a_conflict_and_our_side_is_kept() {
+    let ws = workspace();
+    let before = ours(ws.path());
+    let report = vendor_change(ws.path(), |doc| {
+        let item = &mut doc["components"]["schemas"]["ItemPhysicalGet"]["allOf"][0]["properties"]["parent_id"];
+        assert_eq!(item["type"], "string", "the published parent_id is a string");
+        item["type"] = json!("number");
+    });
+    let after = ours(ws.path());
+    assert!(after == before, "our side is kept: {report}");
+    assert!(!report.conflicts.is_empty(), "{report}");
+    let conflict = report
+        .conflicts
+        .iter()
+        .find(|c| c.fact.ends_with("parent_id type"))
+        .unwrap_or_else(|| panic!("{report}"));
+    assert_eq!(
+        (conflict.base.clone(), conflict.theirs.clone()),
+        (json!(["string"]), json!(["number"]))
+    );
+    assert_eq!(conflict.ours, json!(["integer"]));
+    assert!(conflict.pointer.starts_with("/components/schemas/"), "{conflict:?}");
+    let lock = std::fs::read_to_string(ws.path().join("spec/vendor.lock")).unwrap();
+    assert!(lock.contains("parent_id type"), "the lock keeps the conflict: {lock}");
+}
+
+#[test]
+fn a_dry_run_writes_nothing_and_a_broken_release_changes_nothing() {
+    let ws = workspace();
+    let snapshot = |ws: &Path| {
+        [
+            "spec/carts.v3.yaml",
+            "spec/vendor.lock",
+            "spec/upstream/carts.v3.yml",
+            "sdk/src/generated/carts_v3.rs",
+        ]
+        .map(|f| std::fs::read(ws.join(f)).unwrap())
+    };
+    let before = snapshot(ws.path());
+    let mut doc = published();
+    doc["components"]["schemas"]["Cart_Full"]["properties"]["extra"] = json!({"type": "boolean"});
+    let file = release_file(ws.path(), &doc);
+    let request = Request {
+        file: &file,
+        name: "carts.v3",
+        today: "2026-12-01",
+        dry_run: true,
+    };
+    let report = vendor(ws.path(), &request).unwrap();
+    assert!(!report.files.is_empty() && report.taken.iter().any(|k| k.ends_with("field data.extra")));
+    assert!(before == snapshot(ws.path()), "a dry run writes nothing");
+    // A release whose merge cannot be generated (an operation progenitor cannot take) writes nothing.
+    doc["paths"]["/carts/{cartId}/cookie"] = json!({"get": {
+        "operationId": "withCookie",
+        "parameters": [{"name": "session", "in": "cookie", "schema": {"type": "string"}}],
+        "responses": {"200": {"description": "ok"}}
+    }});
+    let file = release_file(ws.path(), &doc);
+    let error = vendor(
+        ws.path(),
+        &Request {
+            dry_run: false,
+            file: &file,
+            ..request
+        },
+    )
+    .unwrap_err();
+    assert!(format!("{error:#}").contains("nothing was changed"), "{error:#}");
+    assert!(before == snapshot(ws.path()), "a failed vendor writes nothing");
+}
+
+/// The one case that builds: an added operation (with a new component) and
+/// an added field reach the SDK and the contract tests, which compile.
+#[test]
+fn an_additive_release_builds_the_sdk_and_the_contract_tests() {
+    let ws = workspace();
+    let before = ours(ws.path());
+    let report = vendor_change(ws.path(), |doc| {
+        doc["paths"]["/carts/{cartId}/notes"] = json!({"get": {
+            "operationId": "getCartNotes",
+            "summary": "Upstream summary.",
+            "parameters": [{"$ref": "#/components/parameters/cartId"}],
+            "responses": {
+                "200": {"description": "Upstream OK.", "content": {"application/json": {"schema": {
+                    "type": "object",
+                    "properties": {"data": {"type": "array", "items": {"$ref": "#/components/schemas/CartNote"}}}
+                }}}},
+                "404": {"description": "Not found.", "content": {"application/json": {"schema":
+                    {"$ref": "#/components/schemas/NotFound"}}}}
+            }
+        }});
+        doc["components"]["schemas"]["CartNote"] =
+            json!({"type": "object", "properties": {"id": {"type": "integer"}, "text": {"type": "string"}}});
+        doc["components"]["schemas"]["Cart_Full"]["properties"]["gift_wrapping_total"] = json!({"type": "number"});
+    });
+    assert!(report.conflicts.is_empty(), "{report}");
+    let after = ours(ws.path());
+    assert_kept(&before, &after);
+    let facts = facts(&after);
+    assert_eq!(
+        value(&facts, "GET /carts/{}/notes operationId"),
+        Some(json!("getCartNotes"))
+    );
+    let dispatch = std::fs::read_to_string(ws.path().join("contract-tests/src/generated/dispatch.rs")).unwrap();
+    assert!(dispatch.contains(".get_cart_notes()"), "the contract tests call it");
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let status = Command::new(cargo)
+        .current_dir(ws.path())
+        .env("CARGO_TARGET_DIR", project_root().join("target"))
+        .args([
+            "check",
+            "--quiet",
+            "--offline",
+            "-p",
+            "bigcommerce-carts",
+            "-p",
+            "contract-tests",
+            "--tests",
+        ])
+        .status()
+        .unwrap();
+    assert!(status.success(), "the vendored workspace builds");
+}
