@@ -373,6 +373,31 @@ mod generation_tests {
     }
 
     #[test]
+    fn a_spec_change_that_removes_a_type_the_sdk_names_fails_before_writing() {
+        let root = project_root();
+        let specs = tempfile::tempdir().unwrap();
+        for name in ["carts.v3.yaml", "abandoned_carts.v3.yaml", "carts.sf.yaml"] {
+            let text = std::fs::read_to_string(root.join("spec").join(name)).unwrap();
+            let text = if name == "carts.v3.yaml" {
+                text.replace("#/components/schemas/Include'", "#/components/schemas/IncludePart'")
+                    .replace(
+                        "\n    Include:\n      type: string\n",
+                        "\n    IncludePart:\n      type: string\n",
+                    )
+            } else {
+                text
+            };
+            std::fs::write(specs.path().join(name), text).unwrap();
+        }
+        let error = format!("{:#}", plan(&root, specs.path()).err().expect("generation refuses"));
+        assert!(
+            error.contains("spec/carts.v3.yaml no longer generates types the hand-written SDK names")
+                && error.contains("carts::types::Include (used in sdk/src/lib.rs)"),
+            "{error}"
+        );
+    }
+
+    #[test]
     fn generation_is_deterministic() {
         let spec = project_root().join("spec/carts.v3.yaml");
         let first = render(&spec, "spec/carts.v3.yaml", Flavour::Sdk).unwrap();
