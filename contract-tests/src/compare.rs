@@ -8,7 +8,11 @@
 //!   are skipped when `None`);
 //! - an empty array or object and an absent member (optional lists and maps
 //!   are skipped when empty);
-//! - timestamps naming the same instant (`+00:00` and `Z`).
+//! - timestamps naming the same instant (`+00:00` and `Z`);
+//! - a recorded numeric string and the same integer: ids the API sends both
+//!   ways (`parentId: "6"`) are `i64` in the SDK and written as numbers. A
+//!   field the SDK keeps as text writes its string back unchanged, so this
+//!   cannot hide a change of a text field.
 //!
 //! [`Mode::Request`] allows nothing else: what the SDK sends must be what was
 //! recorded, since an explicit `null` or `[]` can mean something to the API.
@@ -136,6 +140,9 @@ fn scalars_equal(mode: Mode, a: &Value, b: &Value) -> bool {
     match (a, b) {
         (Value::Number(x), Value::Number(y)) => x == y || x.as_f64() == y.as_f64(),
         (Value::String(x), Value::String(y)) => x == y || (mode == Mode::Response && same_instant(x, y)),
+        (Value::String(text), Value::Number(number)) if mode == Mode::Response => {
+            number.as_i64().is_some_and(|n| text.trim().parse::<i64>() == Ok(n))
+        }
         _ => a == b,
     }
 }
@@ -154,6 +161,22 @@ fn same_instant(a: &str, b: &str) -> bool {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn a_numeric_string_id_read_as_a_number_is_the_same_value() {
+        assert!(differences(&json!({"parentId": "6"}), &json!({"parentId": 6})).is_empty());
+        assert_eq!(differences(&json!({"parentId": "6"}), &json!({"parentId": 7})).len(), 1);
+        assert_eq!(
+            differences(&json!({"sku": 6}), &json!({"sku": "6"})).len(),
+            1,
+            "not the other way"
+        );
+        assert_eq!(
+            differences_in(Mode::Request, &json!({"parentId": "6"}), &json!({"parentId": 6})).len(),
+            1,
+            "requests go out as recorded"
+        );
+    }
 
     #[test]
     fn canonical_spellings_are_equal() {
@@ -203,6 +226,7 @@ mod tests {
             1
         );
         assert_eq!(differences(&json!([]), &json!({})).len(), 1);
-        assert_eq!(differences(&json!("1"), &json!(1)).len(), 1);
+        assert_eq!(differences(&json!("1.5"), &json!(1.5)).len(), 1);
+        assert_eq!(differences(&json!(true), &json!("true")).len(), 1);
     }
 }

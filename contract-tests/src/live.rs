@@ -177,7 +177,11 @@ impl Recorder {
 /// cassettes. The cart it creates is deleted at the end, also when a step
 /// in between fails.
 pub async fn record(credentials: &Credentials) -> Result<Vec<Cassette>, LiveError> {
-    let http = reqwest::Client::builder()
+    let http = bigcommerce_carts::http_client_builder()
+        .map_err(|e| LiveError::Answer {
+            step: "setup",
+            message: e.to_string(),
+        })?
         .user_agent(concat!("bigcommerce-carts-conformance/", env!("CARGO_PKG_VERSION")))
         .timeout(std::time::Duration::from_secs(30))
         .build()

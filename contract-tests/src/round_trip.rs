@@ -19,9 +19,12 @@ pub enum Part {
     Error,
 }
 
-/// Decodes `value` as `T` and encodes it again.
+/// Decodes `value` as `T` and encodes it again; a failure names the field.
 pub fn through<T: DeserializeOwned + Serialize>(value: &Value) -> Result<Value, String> {
-    let typed: T = serde_json::from_value(value.clone()).map_err(|e| format!("does not decode: {e}"))?;
+    let typed: T = serde_path_to_error::deserialize(value).map_err(|e| {
+        let path = e.path().to_string();
+        format!("does not decode at {path}: {}", e.into_inner())
+    })?;
     serde_json::to_value(typed).map_err(|e| format!("does not serialize: {e}"))
 }
 

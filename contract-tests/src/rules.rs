@@ -220,29 +220,21 @@ fn redirect_status(cases: &[Case<'_>]) -> Checked {
 pub fn redirect_url_problems(urls: &RedirectUrls, cart_id: &str) -> Vec<String> {
     let mut problems = Vec::new();
     /// A URL field: its name, its value, the query parameters it must carry.
-    type Expected<'a> = (
-        &'static str,
-        Option<&'a String>,
-        &'static [(&'static str, &'static str)],
-    );
+    type Expected<'a> = (&'static str, &'a str, &'static [(&'static str, &'static str)]);
     let expected: [Expected<'_>; 3] = [
-        ("cart_url", urls.cart_url.as_ref(), &[("action", "load")]),
-        (
-            "checkout_url",
-            urls.checkout_url.as_ref(),
-            &[("action", "loadInCheckout")],
-        ),
+        ("cart_url", &urls.cart_url, &[("action", "load")]),
+        ("checkout_url", &urls.checkout_url, &[("action", "loadInCheckout")]),
         (
             "embedded_checkout_url",
-            urls.embedded_checkout_url.as_ref(),
+            &urls.embedded_checkout_url,
             &[("embedded", "1"), ("action", "loadInCheckout")],
         ),
     ];
     for (name, value, params) in expected {
-        let Some(value) = value else {
+        if value.trim().is_empty() {
             problems.push(format!("{name} is missing"));
             continue;
-        };
+        }
         let Ok(url) = url::Url::parse(value) else {
             problems.push(format!("{name} is not an absolute URL: {value}"));
             continue;
@@ -574,11 +566,11 @@ fn option_value_forms(cases: &[Case<'_>]) -> Checked {
         year: "2026".into(),
     };
     let forms: [(OptionValue, Value); 4] = [
-        (OptionValue::Int64(205), json!(205)),
-        (OptionValue::String("Engraved: Ada".into()), json!("Engraved: Ada")),
-        (OptionValue::Int64(1_794_211_200), json!(1_794_211_200)),
+        (OptionValue::Id(205), json!(205)),
+        (OptionValue::Text("Engraved: Ada".into()), json!("Engraved: Ada")),
+        (OptionValue::Id(1_794_211_200), json!(1_794_211_200)),
         (
-            OptionValue::OptionDateValue(date),
+            OptionValue::Date(date),
             json!({"day": "09", "month": "11", "year": "2026"}),
         ),
     ];
@@ -670,9 +662,10 @@ mod tests {
 
     fn urls(cart: &str, checkout: &str, embedded: &str) -> RedirectUrls {
         RedirectUrls {
-            cart_url: Some(cart.into()),
-            checkout_url: Some(checkout.into()),
-            embedded_checkout_url: Some(embedded.into()),
+            cart_url: cart.into(),
+            checkout_url: checkout.into(),
+            embedded_checkout_url: embedded.into(),
+            extra: Default::default(),
         }
     }
 
@@ -691,9 +684,10 @@ mod tests {
     #[test]
     fn each_broken_part_is_named() {
         let bad = RedirectUrls {
-            cart_url: Some(format!("http://shop.example.com/cart.php?action=load&id={ID}&token=x")),
-            checkout_url: Some("https://shop.example.com/checkout?action=loadInCheckout&id=other&token=x".into()),
-            embedded_checkout_url: None,
+            cart_url: format!("http://shop.example.com/cart.php?action=load&id={ID}&token=x"),
+            checkout_url: "https://shop.example.com/checkout?action=loadInCheckout&id=other&token=x".into(),
+            embedded_checkout_url: String::new(),
+            extra: Default::default(),
         };
         let problems = redirect_url_problems(&bad, ID);
         assert_eq!(problems.len(), 4, "{problems:?}");

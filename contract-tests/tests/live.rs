@@ -28,8 +28,12 @@ fn cart(with_urls: bool) -> serde_json::Value {
         "channel_id": 1,
         "email": "",
         "currency": {"code": "EUR"},
+        "tax_included": true,
         "base_amount": 1,
+        "discount_amount": 0,
         "cart_amount": 1,
+        "created_time": "2026-11-20T10:00:00+00:00",
+        "updated_time": "2026-11-20T10:00:00+00:00",
         "line_items": {
             "physical_items": [], "digital_items": [], "gift_certificates": [],
             "custom_items": [{"id": "9d8c7b6a-5f4e-4d3c-8b2a-1f0e9d8c7b6a", "sku": "CONFORMANCE-CHECK", "name": "Conformance check", "quantity": 1, "list_price": 1}]

@@ -1,58 +1,16 @@
-//! Snapshots reviewed like code: the exact request the SDK sends for each
-//! cassette, and the SDK's public surface per operation. A spec or generator
-//! change shows its effect on the wire and on callers as a snapshot diff.
+//! Snapshots reviewed like code: the SDK's public surface, per operation (its
+//! call, parameters and answer types) and per type (every field with its
+//! type, every variant). A spec or generator change shows its effect on
+//! callers as a snapshot diff: a field that turns optional shows up in
+//! review. (The exact requests are asserted by the replays of the cassettes.)
 
 use std::collections::BTreeMap;
 
-use contract_tests::cassette::{self, Api};
-use contract_tests::replay::{TEST_TOKEN, replay};
+use contract_tests::cassette::Api;
 use contract_tests::spec::{self, Specs};
 use heck::{ToPascalCase, ToSnakeCase};
 use quote::ToTokens;
 use serde::Serialize;
-use serde_json::Value;
-
-#[derive(Serialize)]
-struct SnapshotRequest {
-    method: String,
-    path: String,
-    query: Option<String>,
-    headers: BTreeMap<String, String>,
-    body: Option<Value>,
-}
-
-#[tokio::test]
-async fn requests_the_sdk_sends() {
-    let specs = Specs::load(&spec::default_dir()).unwrap();
-    let cassettes = cassette::load_all(&cassette::default_dir()).unwrap();
-    for cassette in &cassettes {
-        let sent = replay(&specs, cassette).await.sent.expect("the SDK sent a request");
-        let headers = sent
-            .headers
-            .iter()
-            .filter(|(name, _)| matches!(name.as_str(), "accept" | "content-type" | "x-auth-token" | "user-agent"))
-            .map(|(name, value)| {
-                let value = match name.as_str() {
-                    "x-auth-token" if value == TEST_TOKEN => "<the client's token>".to_string(),
-                    "user-agent" if value.starts_with("bigcommerce-carts/") => {
-                        "bigcommerce-carts/<version>".to_string()
-                    }
-                    _ => value.clone(),
-                };
-                (name.clone(), value)
-            })
-            .collect();
-        let snapshot = SnapshotRequest {
-            method: sent.method,
-            path: sent.path,
-            query: sent.query,
-            headers,
-            body: sent.body,
-        };
-        let name = format!("request__{}", cassette.name().replace('/', "__"));
-        insta::assert_yaml_snapshot!(name, snapshot);
-    }
-}
 
 /// One operation as a caller of the SDK sees it.
 #[derive(Serialize)]
@@ -76,32 +34,30 @@ fn tidy(tokens: &str) -> String {
         "types::",
         "builder::",
         "::chrono::",
+        "::rust_decimal::",
+        "::serde_json::",
+        "offset::",
     ] {
         text = text.replace(prefix, "");
     }
-    text.replace(',', ", ")
+    text.replace(",>", ">").replace(',', ", ")
 }
 
 fn generated(api: Api) -> syn::File {
-    let file = match api {
-        Api::CartsV3 => "carts_v3.rs",
-        Api::AbandonedCartsV3 => "abandoned_carts_v3.rs",
-        Api::CartsSf => "carts_sf.rs",
-    };
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("../sdk/src/generated")
-        .join(file);
+        .join(api.generated_file());
     syn::parse_file(&std::fs::read_to_string(path).unwrap()).unwrap()
 }
 
-fn builder_items(file: &syn::File) -> &[syn::Item] {
+fn module_items<'a>(file: &'a syn::File, name: &str) -> &'a [syn::Item] {
     file.items
         .iter()
         .find_map(|item| match item {
-            syn::Item::Mod(m) if m.ident == "builder" => m.content.as_ref().map(|(_, items)| items.as_slice()),
+            syn::Item::Mod(m) if m.ident == name => m.content.as_ref().map(|(_, items)| items.as_slice()),
             _ => None,
         })
-        .expect("a builder module")
+        .unwrap_or_else(|| panic!("a {name} module"))
 }
 
 #[test]
@@ -110,7 +66,7 @@ fn public_surface_per_operation() {
     let mut surface: BTreeMap<String, BTreeMap<String, Surface>> = BTreeMap::new();
     for api in Api::ALL {
         let file = generated(api);
-        let items = builder_items(&file);
+        let items = module_items(&file, "builder");
         for op in specs.operations().iter().filter(|op| op.api == api) {
             let builder = op.id.to_pascal_case();
             let fields: Vec<(String, String)> = items
@@ -139,12 +95,13 @@ fn public_surface_per_operation() {
                 })
                 .flat_map(|i| i.items.iter())
                 .find_map(|item| match item {
-                    syn::ImplItem::Fn(f) if f.sig.ident == "send" => {
+                    // `send` returns the crate's error; `send_raw` names the error body.
+                    syn::ImplItem::Fn(f) if f.sig.ident == "send_raw" => {
                         Some(tidy(&f.sig.output.to_token_stream().to_string()))
                     }
                     _ => None,
                 })
-                .expect("a send method");
+                .expect("a send_raw method");
             let inner = send.trim_start_matches("->").trim_start_matches("Result<");
             let (success, error) = inner.split_once(", Error<").unwrap_or((inner, ""));
             let parameters = fields
@@ -168,11 +125,7 @@ fn public_surface_per_operation() {
                 .filter(|s| s.starts_with('2'))
                 .map(String::as_str)
                 .collect();
-            let client = match api {
-                Api::CartsV3 => "Client::carts()",
-                Api::AbandonedCartsV3 => "Client::abandoned_carts()",
-                Api::CartsSf => "StorefrontClient::carts()",
-            };
+            let client = api.client_call();
             surface.entry(api.stem().to_string()).or_default().insert(
                 op.id.clone(),
                 Surface {
@@ -193,4 +146,92 @@ fn public_surface_per_operation() {
         }
     }
     insta::assert_yaml_snapshot!("public_surface", surface);
+}
+
+/// One generated type as a caller sees it.
+#[derive(Serialize)]
+#[serde(untagged)]
+enum TypeSurface {
+    /// A struct's fields, `name: type`.
+    Fields(Vec<String>),
+    /// An enum's variants, `Name` or `Name(type)`.
+    Variants { variants: Vec<String> },
+}
+
+/// The public types of `file`'s `types` module.
+fn types_of(file: &syn::File) -> BTreeMap<String, TypeSurface> {
+    let mut out = BTreeMap::new();
+    for item in module_items(file, "types") {
+        match item {
+            syn::Item::Struct(s) => {
+                let fields = s
+                    .fields
+                    .iter()
+                    .map(|f| {
+                        let name = f.ident.as_ref().map(ToString::to_string).unwrap_or_default();
+                        format!("{name}: {}", tidy(&f.ty.to_token_stream().to_string()))
+                    })
+                    .collect();
+                out.insert(s.ident.to_string(), TypeSurface::Fields(fields));
+            }
+            syn::Item::Enum(e) => {
+                let variants = e
+                    .variants
+                    .iter()
+                    .map(|v| match &v.fields {
+                        syn::Fields::Unnamed(fields) => format!(
+                            "{}({})",
+                            v.ident,
+                            tidy(
+                                &fields
+                                    .unnamed
+                                    .iter()
+                                    .map(|f| f.ty.to_token_stream().to_string())
+                                    .collect::<Vec<_>>()
+                                    .join(",")
+                            )
+                        ),
+                        _ => v.ident.to_string(),
+                    })
+                    .collect();
+                out.insert(e.ident.to_string(), TypeSurface::Variants { variants });
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+#[test]
+fn public_types() {
+    let types: BTreeMap<&str, BTreeMap<String, TypeSurface>> = Api::ALL
+        .into_iter()
+        .map(|api| (api.stem(), types_of(&generated(api))))
+        .collect();
+    insta::assert_yaml_snapshot!("public_types", types);
+}
+
+/// Names a caller reads: no variant is named after a position (`X0`) or a JSON type (`Int64`).
+#[test]
+fn no_variant_is_named_after_a_json_type_or_a_digit() {
+    const JSON_TYPES: &[&str] = &[
+        "Int64", "Int32", "Integer", "String", "Number", "Boolean", "Array", "Object", "Null", "Float", "Double",
+    ];
+    let mut bad = Vec::new();
+    for api in Api::ALL {
+        for item in module_items(&generated(api), "types") {
+            let syn::Item::Enum(e) = item else { continue };
+            for variant in &e.variants {
+                let name = variant.ident.to_string();
+                let numbered = |prefix: &str| {
+                    name.strip_prefix(prefix)
+                        .is_some_and(|rest| !rest.is_empty() && rest.chars().all(|c| c.is_ascii_digit()))
+                };
+                if numbered("X") || numbered("Variant") || JSON_TYPES.contains(&name.as_str()) {
+                    bad.push(format!("{} {}::{name}", api.stem(), e.ident));
+                }
+            }
+        }
+    }
+    assert!(bad.is_empty(), "{}", bad.join("\n"));
 }

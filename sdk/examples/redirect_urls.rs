@@ -16,23 +16,16 @@ fn env(name: &str) -> Result<String, String> {
     std::env::var(name).map_err(|_| format!("set {name}"))
 }
 
-/// A redirect URL without its `token=` value, which must not be logged.
-fn without_token(url: Option<&String>) -> String {
-    url.map_or_else(|| "(none)".into(), |url| redact_tokens(url))
-}
-
+/// Prints redirect URLs without their `token=` values, which must not be logged.
 fn print_urls(label: &str, urls: Option<&RedirectUrls>) {
     let Some(urls) = urls else {
         println!("{label}: no redirect URLs");
         return;
     };
     println!("{label}:");
-    println!("  cart_url              {}", without_token(urls.cart_url.as_ref()));
-    println!("  checkout_url          {}", without_token(urls.checkout_url.as_ref()));
-    println!(
-        "  embedded_checkout_url {}",
-        without_token(urls.embedded_checkout_url.as_ref())
-    );
+    println!("  cart_url              {}", redact_tokens(&urls.cart_url));
+    println!("  checkout_url          {}", redact_tokens(&urls.checkout_url));
+    println!("  embedded_checkout_url {}", redact_tokens(&urls.embedded_checkout_url));
 }
 
 #[tokio::main(flavor = "current_thread")]
@@ -55,12 +48,11 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .include(vec![Include::RedirectUrls])
         .body(CartCreateRequest::builder().line_items(vec![item.try_into()?]))
         .send()
-        .await
-        .map_err(bigcommerce_carts::Error::from)?;
+        .await?;
     println!("createCart answered {}", created.status());
-    let cart = created.into_inner().data.ok_or("the answer has no cart")?;
-    let cart_id = cart.id.ok_or("the cart has no id")?;
-    println!("cart {cart_id}");
+    let cart = created.into_inner().data;
+    let cart_id = cart.id;
+    println!("cart {cart_id}, {} {}", cart.cart_amount, cart.currency.code);
     print_urls("redirect URLs from createCart", cart.redirect_urls.as_ref());
 
     let fresh = client
@@ -69,18 +61,11 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .cart_id(cart_id)
         .body(RedirectUrlsRequest::builder())
         .send()
-        .await
-        .map_err(bigcommerce_carts::Error::from)?;
+        .await?;
     println!("createCartRedirectURL answered {}", fresh.status());
-    print_urls("fresh redirect URLs", fresh.into_inner().data.as_ref());
+    print_urls("fresh redirect URLs", Some(&fresh.into_inner().data));
 
-    let deleted = client
-        .carts()
-        .delete_cart()
-        .cart_id(cart_id)
-        .send()
-        .await
-        .map_err(bigcommerce_carts::Error::from)?;
+    let deleted = client.carts().delete_cart().cart_id(cart_id).send().await?;
     println!("deleteCart answered {}", deleted.status());
     Ok(())
 }

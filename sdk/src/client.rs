@@ -81,6 +81,17 @@ impl Client {
     }
 }
 
+/// A `reqwest` client builder with this crate's TLS set-up (see the crate
+/// features), to configure further and hand to
+/// [`ClientBuilder::http_client`] or [`StorefrontClientBuilder::http_client`].
+///
+/// With the default `rustls` feature, reqwest has no TLS provider of its own,
+/// so a `reqwest::Client::builder()` that does not start here (or from an
+/// application's own TLS set-up) cannot connect.
+pub fn http_client_builder() -> Result<reqwest::ClientBuilder, BuildError> {
+    crate::tls::configure(reqwest::Client::builder())
+}
+
 /// Settings for a [`Client`]. Made by [`Client::builder`].
 #[derive(Debug)]
 #[must_use = "a builder does nothing until `build` is called"]
@@ -194,6 +205,8 @@ macro_rules! common_settings {
 
             /// Sends requests through a `reqwest::Client` you configured (proxies,
             /// TLS roots, a cookie store, pooling shared with the rest of a service).
+            /// Start from [`http_client_builder`](crate::http_client_builder) to keep
+            /// this crate's TLS set-up.
             pub fn http_client(mut self, client: reqwest::Client) -> Self {
                 self.common.http = Some(client);
                 self
@@ -264,7 +277,7 @@ impl Common {
         }
         let http = match self.http {
             Some(http) => http,
-            None => reqwest::Client::builder()
+            None => http_client_builder()?
                 .user_agent(crate::client::USER_AGENT)
                 .connect_timeout(CONNECT_TIMEOUT)
                 .timeout(self.timeout)

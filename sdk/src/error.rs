@@ -40,18 +40,21 @@ pub enum BuildError {
         /// What is wrong with it.
         reason: String,
     },
-    /// The HTTP client could not be set up (for instance, TLS could not start).
+    /// The HTTP client could not be set up.
     #[error("cannot build the HTTP client")]
     Http(#[from] reqwest::Error),
+    /// TLS could not be set up (no crypto provider, no certificate verifier).
+    #[error("cannot set up TLS: {reason}")]
+    Tls {
+        /// What failed.
+        reason: String,
+    },
 }
 
 /// Why a call failed: the one error type of the crate's calls.
 ///
-/// Every generated `send()` returns `progenitor_client::Error<E>`; `?` in a
-/// function returning `Result<_, bigcommerce_carts::Error>` (or
-/// `.map_err(Error::from)`) turns it into this. Neither `Display` nor
-/// `Debug` shows the access token or the body of a cart (whose redirect URLs
-/// carry tokens).
+/// Every `send()` returns it. Neither `Display` nor `Debug` shows the access
+/// token or the body of a cart (whose redirect URLs carry tokens).
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
@@ -72,10 +75,13 @@ pub enum Error {
     /// An answer came, but not one the operation's type can hold: a body
     /// that is not JSON, is cut short, has values of the wrong type, or is
     /// over the size limit.
-    #[error("unreadable answer from the API: {reason}")]
+    #[error("unreadable answer from the API{}: {reason}", path.as_deref().map(|p| format!(" at {p}")).unwrap_or_default())]
     InvalidResponse {
         /// What was wrong with it.
         reason: String,
+        /// The JSON path of the field that does not fit (`data.line_items.physical_items[0].parent_id`),
+        /// when the body is JSON.
+        path: Option<String>,
     },
     /// No (complete) answer: the connection failed, dropped or timed out.
     #[error("no answer from the API: {0}")]
@@ -195,6 +201,7 @@ impl<E: ErrorEnvelope> From<progenitor_client::Error<E>> for Error {
             Generated::ResponseBodyError(e) => match crate::limit::too_large(&e) {
                 Some(too_large) => Error::InvalidResponse {
                     reason: too_large.to_string(),
+                    path: None,
                 },
                 None => Error::Transport(e),
             },
@@ -204,9 +211,11 @@ impl<E: ErrorEnvelope> From<progenitor_client::Error<E>> for Error {
                     bytes.len(),
                     crate::redact::redact_tokens(&e.to_string())
                 ),
+                path: None,
             },
             Generated::UnexpectedResponse(response) => Error::InvalidResponse {
                 reason: format!("status {} is not an answer of this operation", response.status()),
+                path: None,
             },
         }
     }

@@ -29,8 +29,10 @@ use crate::auth::AccessToken;
 use crate::retry::{RateLimitState, RetryPolicy, decide};
 
 /// State shared by the generated clients of one [`crate::Client`] or
-/// [`crate::StorefrontClient`]. Built by those clients; it is public only
-/// because the generated constructors name it.
+/// [`crate::StorefrontClient`]. Built by those clients; it is `pub` only
+/// because the generated clients' `ClientInfo` names it, and it cannot be
+/// named or built outside the crate.
+#[doc(hidden)]
 #[derive(Clone, Debug)]
 pub struct Inner {
     pub(crate) access_token: Option<AccessToken>,

@@ -4,21 +4,25 @@
 
 mod auth;
 mod client;
+mod decode;
 mod error;
 mod hooks;
+mod lenient;
 mod limit;
 mod outcome;
 mod overrides;
 mod redact;
 mod redirect;
 pub mod retry;
+mod tls;
+mod union;
 
 /// The REST Management Carts API (v3): generated from `spec/carts.v3.yaml`.
 ///
 /// [`Client`] is reached through [`crate::Client::carts`]; request and
 /// response types are in [`types`], with builders in [`types::builder`].
 #[path = "generated/carts_v3.rs"]
-#[allow(missing_docs, clippy::all, clippy::pedantic, rustdoc::all, unused_imports)]
+#[allow(missing_docs, clippy::all, clippy::pedantic, rustdoc::all, unused_imports, dead_code)]
 #[rustfmt::skip]
 pub mod carts;
 
@@ -26,7 +30,7 @@ pub mod carts;
 ///
 /// [`Client`] is reached through [`crate::Client::abandoned_carts`].
 #[path = "generated/abandoned_carts_v3.rs"]
-#[allow(missing_docs, clippy::all, clippy::pedantic, rustdoc::all, unused_imports)]
+#[allow(missing_docs, clippy::all, clippy::pedantic, rustdoc::all, unused_imports, dead_code)]
 #[rustfmt::skip]
 pub mod abandoned_carts;
 
@@ -34,12 +38,14 @@ pub mod abandoned_carts;
 ///
 /// [`Client`] is reached through [`crate::StorefrontClient::carts`].
 #[path = "generated/carts_sf.rs"]
-#[allow(missing_docs, clippy::all, clippy::pedantic, rustdoc::all, unused_imports)]
+#[allow(missing_docs, clippy::all, clippy::pedantic, rustdoc::all, unused_imports, dead_code)]
 #[rustfmt::skip]
 pub mod storefront;
 
 pub use auth::AccessToken;
-pub use client::{Client, ClientBuilder, DEFAULT_TIMEOUT, StorefrontClient, StorefrontClientBuilder, USER_AGENT};
+pub use client::{
+    Client, ClientBuilder, DEFAULT_TIMEOUT, StorefrontClient, StorefrontClientBuilder, USER_AGENT, http_client_builder,
+};
 pub use error::{BuildError, Error, ErrorEnvelope};
 pub use limit::DEFAULT_MAX_BODY;
 pub use outcome::LineItemRemoval;
@@ -47,6 +53,10 @@ pub use overrides::{ChannelAbandonedCartSettingsRequest, ChannelCartSettingsRequ
 pub use progenitor_client::ResponseValue;
 pub use redact::redact_tokens;
 pub use retry::{RateLimit, RetryPolicy};
+/// Money amounts are exact decimals; see the crate documentation.
+pub use rust_decimal::Decimal;
+/// Cart, line item and token ids.
+pub use uuid::Uuid;
 
 /// The cart object (the `data` of a cart response).
 pub use carts::types::Cart;

@@ -14,7 +14,7 @@ use crate::carts::types::CartLineItemDeleteResponse;
 ///
 /// let answer = client.carts().delete_cart_line_item().cart_id(cart).item_id(item).send().await?;
 /// match LineItemRemoval::from(answer.into_inner()) {
-///     LineItemRemoval::CartUpdated(cart) => println!("{} items left", cart.line_items.is_some()),
+///     LineItemRemoval::CartUpdated(cart) => println!("{} physical items left", cart.line_items.physical_items.len()),
 ///     LineItemRemoval::CartDeleted => println!("the cart is gone"),
 /// }
 /// # Ok(()) }
@@ -31,10 +31,8 @@ impl From<Option<CartLineItemDeleteResponse>> for LineItemRemoval {
     fn from(answer: Option<CartLineItemDeleteResponse>) -> Self {
         match answer {
             None => LineItemRemoval::CartDeleted,
-            Some(CartLineItemDeleteResponse::WrappedCart(wrapped)) => {
-                LineItemRemoval::CartUpdated(Box::new(wrapped.data))
-            }
-            Some(CartLineItemDeleteResponse::Cart(cart)) => LineItemRemoval::CartUpdated(Box::new(cart)),
+            Some(CartLineItemDeleteResponse::Wrapped(wrapped)) => LineItemRemoval::CartUpdated(Box::new(wrapped.data)),
+            Some(CartLineItemDeleteResponse::Bare(cart)) => LineItemRemoval::CartUpdated(Box::new(cart)),
         }
     }
 }

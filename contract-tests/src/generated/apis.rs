@@ -38,4 +38,28 @@ impl Api {
     pub fn is_management(self) -> bool {
         matches!(self, Api::AbandonedCartsV3 | Api::CartsV3)
     }
+    /// The SDK module generated from the spec (`carts`).
+    pub fn sdk_module(self) -> &'static str {
+        match self {
+            Api::AbandonedCartsV3 => "abandoned_carts",
+            Api::CartsSf => "storefront",
+            Api::CartsV3 => "carts",
+        }
+    }
+    /// How a caller reaches the API (`Client::carts()`).
+    pub fn client_call(self) -> &'static str {
+        match self {
+            Api::AbandonedCartsV3 => "Client::abandoned_carts()",
+            Api::CartsSf => "StorefrontClient::carts()",
+            Api::CartsV3 => "Client::carts()",
+        }
+    }
+    /// The generated file under `sdk/src/generated/` (`carts_v3.rs`).
+    pub fn generated_file(self) -> &'static str {
+        match self {
+            Api::AbandonedCartsV3 => "abandoned_carts_v3.rs",
+            Api::CartsSf => "carts_sf.rs",
+            Api::CartsV3 => "carts_v3.rs",
+        }
+    }
 }

@@ -104,6 +104,9 @@ pub fn variant(stem: &str) -> String {
 fn apis_file(apis: &[ApiSource<'_>]) -> String {
     let mut variants = String::new();
     let mut stems = String::new();
+    let mut modules = String::new();
+    let mut calls = String::new();
+    let mut files = String::new();
     let mut all = String::new();
     let mut management = Vec::new();
     for api in apis {
@@ -118,6 +121,17 @@ fn apis_file(apis: &[ApiSource<'_>]) -> String {
             accessor = api.module.accessor,
         );
         let _ = writeln!(stems, "Api::{name} => {:?},", api.stem);
+        let _ = writeln!(modules, "Api::{name} => {:?},", api.module.name);
+        let _ = writeln!(
+            calls,
+            "Api::{name} => {:?},",
+            format!("{}::{}()", api.module.client, api.module.accessor)
+        );
+        let _ = writeln!(
+            files,
+            "Api::{name} => {:?},",
+            format!("{}.rs", api.stem.replace(['.', '-'], "_"))
+        );
         let _ = write!(all, "Api::{name},");
         if api.module.client == "Client" {
             management.push(format!("Api::{name}"));
@@ -139,6 +153,12 @@ fn apis_file(apis: &[ApiSource<'_>]) -> String {
              pub fn stem(self) -> &'static str {{ match self {{ {stems} }} }}\n\
              /// Whether requests of this API carry the store's access token (the SDK's `Client`).\n\
              pub fn is_management(self) -> bool {{ {management} }}\n\
+             /// The SDK module generated from the spec (`carts`).\n\
+             pub fn sdk_module(self) -> &'static str {{ match self {{ {modules} }} }}\n\
+             /// How a caller reaches the API (`Client::carts()`).\n\
+             pub fn client_call(self) -> &'static str {{ match self {{ {calls} }} }}\n\
+             /// The generated file under `sdk/src/generated/` (`carts_v3.rs`).\n\
+             pub fn generated_file(self) -> &'static str {{ match self {{ {files} }} }}\n\
          }}\n",
         count = apis.len()
     )
@@ -308,10 +328,15 @@ fn calls_of(api: &ApiSource<'_>) -> Result<Vec<Call>> {
                 continue;
             };
             let name = function.sig.ident.to_string();
-            if name == "send" {
+            // The SDK's `send` returns the crate's error; the generated `send_raw`
+            // it wraps still names the operation's error body.
+            if name == "send_raw" || (name == "send" && !has_send_raw(builder)) {
                 (success, error) = send_types(&function.sig.output, &mut rewrite).ok_or_else(|| {
-                    anyhow!("operation {id}: send() does not return Result<ResponseValue<T>, Error<E>>")
+                    anyhow!("operation {id}: {name}() does not return Result<ResponseValue<T>, Error<E>>")
                 })?;
+                continue;
+            }
+            if name == "send" {
                 continue;
             }
             let Some(mut ty) = setter_type(function) else { continue };
@@ -377,6 +402,13 @@ fn calls_of(api: &ApiSource<'_>) -> Result<Vec<Call>> {
         });
     }
     Ok(calls)
+}
+
+fn has_send_raw(builder: &syn::ItemImpl) -> bool {
+    builder
+        .items
+        .iter()
+        .any(|i| matches!(i, syn::ImplItem::Fn(f) if f.sig.ident == "send_raw"))
 }
 
 fn is_type(ty: &syn::Type, name: &str) -> bool {

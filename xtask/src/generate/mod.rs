@@ -4,6 +4,7 @@
 
 pub mod contract;
 pub mod layout;
+mod passes;
 mod render;
 pub mod standalone;
 mod wire;
@@ -63,6 +64,10 @@ pub const RUNTIME_DEPENDENCIES: &[(&str, &str)] = &[
     ),
     ("uuid", r#"{ version = "1", features = ["serde"] }"#),
     ("regress", r#""0.10""#),
+    (
+        "rust_decimal",
+        r#"{ version = "1.36", default-features = false, features = ["std", "serde", "serde-float"] }"#,
+    ),
 ];
 
 /// The workspace the command works on: the nearest folder at or above the

@@ -10,6 +10,7 @@ use anyhow::{Context, Result, anyhow, bail};
 use carts_openapi::{METHODS, child, escape, operation_pointer, operations};
 use serde_json::Value;
 
+use super::passes;
 use super::wire::wire_table;
 use super::{Flavour, Rendered};
 use crate::normalize;
@@ -57,8 +58,21 @@ fn settings(flavour: Flavour) -> progenitor::GenerationSettings {
         .with_derive("PartialEq")
         // Free-form maps (`query_params`, error maps) keep a stable key order,
         // so the same request always has the same bytes.
-        .with_map_type("::std::collections::BTreeMap");
+        .with_map_type("::std::collections::BTreeMap")
+        // Money is an exact decimal (normalization rule `decimal_numbers`).
+        .with_conversion(
+            number_schema(schemars::schema::InstanceType::Number, normalize::DECIMAL_FORMAT),
+            "::rust_decimal::Decimal",
+            [progenitor::TypeImpl::Display, progenitor::TypeImpl::FromStr].into_iter(),
+        );
     if flavour == Flavour::Sdk {
+        // Ids that arrive as numbers or numeric strings (rule `lenient_ids`); the pass
+        // `lenient_ids` turns the marker into an `i64` that reads either.
+        settings.with_conversion(
+            number_schema(schemars::schema::InstanceType::Integer, normalize::LENIENT_FORMAT),
+            passes::lenient_ids::MARKER,
+            [progenitor::TypeImpl::Display].into_iter(),
+        );
         let inner: proc_macro2::TokenStream = "crate::hooks::Inner".parse().expect("a valid path");
         settings
             .with_inner_type(inner)
@@ -84,6 +98,15 @@ fn settings(flavour: Flavour) -> progenitor::GenerationSettings {
     settings
 }
 
+/// The schema `{type, format}` a generator conversion matches.
+fn number_schema(instance: schemars::schema::InstanceType, format: &str) -> schemars::schema::SchemaObject {
+    schemars::schema::SchemaObject {
+        instance_type: Some(instance.into()),
+        format: Some(format.to_string()),
+        ..Default::default()
+    }
+}
+
 /// Turns a normalized document into formatted Rust source.
 fn generate_code(doc: &Value, flavour: Flavour) -> Result<String> {
     let api = typed(doc)?;
@@ -97,8 +120,9 @@ fn generate_code(doc: &Value, flavour: Flavour) -> Result<String> {
         }
     };
     let tokens = raw_reserved_identifiers(tokens);
-    let file: syn::File =
+    let mut file: syn::File =
         syn::parse2(tokens).map_err(|e| anyhow!("progenitor produced code that does not parse: {e}"))?;
+    passes::apply(&mut file, doc, flavour)?;
     let mut code = prettyplease::unparse(&file);
     let (table, named) = wire_table(doc);
     // The hooks match table rows by the operation id progenitor hands them;

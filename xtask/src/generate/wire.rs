@@ -51,7 +51,7 @@ pub fn wire_table(doc: &Value) -> (String, BTreeSet<String>) {
     }
     let text = format!(
         "\n/// Wire facts of the spec that the SDK's request hooks apply.\n\
-         pub mod wire {{\n\
+         pub(crate) mod wire {{\n\
          \x20   /// Array query parameters sent as one comma-separated value (`style: form,\n\
          \x20   /// explode: false`), as (operation id, parameter name).\n\
          \x20   pub const COMMA_SEPARATED_QUERY: &[(&str, &str)] = &[\n{}    ];\n\

@@ -9,7 +9,10 @@
 use anyhow::Result;
 use serde_json::Value;
 
+mod decimal_numbers;
 mod integer_ids;
+mod keep_unknown_fields;
+mod lenient_ids;
 mod media_type_headers;
 mod merged;
 mod one_error_response;
@@ -20,7 +23,12 @@ mod schema_titles;
 mod uuid_format;
 mod walk;
 
+pub use decimal_numbers::DECIMAL_FORMAT;
+use decimal_numbers::decimal_numbers;
 use integer_ids::integer_ids;
+use keep_unknown_fields::keep_unknown_fields;
+pub use lenient_ids::LENIENT_FORMAT;
+use lenient_ids::lenient_ids;
 use media_type_headers::media_type_headers;
 pub use one_error_response::api_error_envelope;
 use one_error_response::one_error_response;
@@ -70,6 +78,18 @@ pub const RULES: &[Rule] = &[
     Rule {
         name: "integer_ids",
         apply: integer_ids,
+    },
+    Rule {
+        name: "lenient_ids",
+        apply: lenient_ids,
+    },
+    Rule {
+        name: "decimal_numbers",
+        apply: decimal_numbers,
+    },
+    Rule {
+        name: "keep_unknown_fields",
+        apply: keep_unknown_fields,
     },
     Rule {
         name: "one_success_response",

@@ -89,10 +89,12 @@ pub(super) fn open_response_enums(doc: &mut Value, applied: &mut Vec<Applied>) -
             .and_then(Value::as_object_mut)
             .expect("read above");
         schemas.insert(known.clone(), original);
-        // `x-opened` marks the wrapper, so running the pass again leaves it be.
+        // `x-opened` marks the wrapper, so running the pass again leaves it be;
+        // `x-variant-names` names its two cases for what they are.
         let mut open = json!({
             "oneOf": [{ "$ref": format!("#/components/schemas/{known}") }, { "type": "string" }],
-            "x-opened": true
+            "x-opened": true,
+            "x-variant-names": ["Known", "Other"]
         });
         if let Some(description) = description {
             open["description"] = description;
@@ -198,6 +200,7 @@ mod tests {
             json!({
                 "oneOf": [{"$ref": "#/components/schemas/KnownKind"}, {"type": "string"}],
                 "x-opened": true,
+                "x-variant-names": ["Known", "Other"],
                 "description": "Kind."
             })
         );

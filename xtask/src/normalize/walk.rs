@@ -196,3 +196,48 @@ fn response_roots(pointer: &str, response: &Value, roots: &mut Vec<(String, Opti
         }
     }
 }
+
+/// The places answers can reach: the pointers of response body schemas, and
+/// of every component schema they refer to, directly or through others.
+pub(super) fn response_places(doc: &Value) -> Vec<String> {
+    let mut places: Vec<String> = schema_roots(doc)
+        .into_iter()
+        .map(|(pointer, _)| pointer)
+        .filter(|pointer| pointer.contains("/responses/") && !pointer.contains("/headers/"))
+        .collect();
+    let mut pending: Vec<Value> = places.iter().filter_map(|p| doc.pointer(p).cloned()).collect();
+    let mut seen = std::collections::BTreeSet::new();
+    while let Some(value) = pending.pop() {
+        match value {
+            Value::Object(map) => {
+                if let Some(name) = map
+                    .get("$ref")
+                    .and_then(Value::as_str)
+                    .and_then(|r| r.strip_prefix("#/components/schemas/"))
+                {
+                    let pointer = format!("/components/schemas/{name}");
+                    if seen.insert(pointer.clone())
+                        && let Some(target) = doc.pointer(&pointer)
+                    {
+                        pending.push(target.clone());
+                        places.push(pointer);
+                    }
+                }
+                pending.extend(map.into_iter().map(|(_, v)| v));
+            }
+            Value::Array(items) => pending.extend(items),
+            _ => {}
+        }
+    }
+    places
+}
+
+/// Whether `pointer` is at or below one of `places`.
+pub(super) fn within(pointer: &str, places: &[String]) -> bool {
+    places.iter().any(|place| {
+        pointer == place
+            || pointer
+                .strip_prefix(place.as_str())
+                .is_some_and(|rest| rest.starts_with('/'))
+    })
+}

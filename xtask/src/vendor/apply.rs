@@ -223,6 +223,13 @@ pub fn apply(
         applied.text = text;
         applied.facts = facts;
     }
+    // A change an edit elsewhere brought to the release's value is no conflict.
+    let reached = |key: &str, facts: &Facts| {
+        let theirs = sides.theirs_facts.get(key).map(|f| &f.value);
+        facts.get(key).map(|f| &f.value) == theirs
+    };
+    let facts = applied.facts.clone();
+    applied.conflicts.retain(|c| !reached(&c.fact, &facts));
     for change in accepted.iter().chain(guarded) {
         let now = applied.facts.get(&change.key).map(|f| &f.value);
         let reached = now == change.theirs.as_ref();
@@ -479,12 +486,11 @@ fn edit_for(sides: &Sides<'_>, change: &Change) -> Result<Edit> {
         (Kind::Field, Some(theirs), None) => {
             let parent = parent(sides.ours_facts).ok_or_else(|| anyhow!("our spec has no parent field here"))?;
             let name = field_name(key).ok_or_else(|| anyhow!("only named fields can be added"))?;
-            let holder = parent
-                .at
-                .children
-                .first()
-                .cloned()
-                .ok_or_else(|| anyhow!("our parent field is not an object with properties"))?;
+            let holder = match parent.at.children.as_slice() {
+                [one] => one.clone(),
+                [] => bail!("our parent field is not an object with properties"),
+                _ => bail!("our parent field is a union of several objects; which one takes the field is a choice"),
+            };
             let required = sides
                 .theirs_facts
                 .get(&format!("{key} required"))

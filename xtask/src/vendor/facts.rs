@@ -24,8 +24,9 @@ pub struct Fact {
     pub kind: Kind,
     /// Where the document states it.
     pub at: Place,
-    /// Whether our spec marks this place, or a place above it, as a deliberate
-    /// deviation (`x-deviation`).
+    /// Whether our spec marks this place itself as a deliberate deviation
+    /// (`x-deviation` on the field's schema, the parameter or the operation).
+    /// A deviation above it is judged by [`super::merge::guarded`].
     pub deviates: bool,
 }
 
@@ -317,10 +318,7 @@ fn body_facts(
         );
         let Some(schema) = entry.get("schema") else { continue };
         let mut fields = BTreeMap::new();
-        let context = Context {
-            deviates: op_deviates,
-            ..Context::default()
-        };
+        let context = Context::default();
         flatten(doc, schema, &child(&entry_pointer, "schema"), "", &mut fields, context);
         for (path, field) in fields {
             let field_key = format!("{body_key} field {}", if path.is_empty() { "(body)" } else { &path });
@@ -484,6 +482,12 @@ fn flatten(
         depth: context.depth + 1,
         ..context.clone()
     };
+    // A deviation belongs to the field that states it (and the compositions that
+    // make up that field); its children have their own.
+    let child_context = |context: &Context| Context {
+        deviates: false,
+        ..deeper(context)
+    };
     for key in ["allOf", "oneOf", "anyOf"] {
         for (index, sub) in schema
             .get(key)
@@ -507,7 +511,7 @@ fn flatten(
         } else {
             format!("{prefix}.{name}")
         };
-        let mut next = deeper(&context);
+        let mut next = child_context(&context);
         next.required = own_required.contains(name.as_str());
         next.holder = Some(at.clone());
         flatten(doc, sub, &child(&child(&at, "properties"), name), &path, out, next);
@@ -521,13 +525,13 @@ fn flatten(
         } else {
             format!("{prefix}.*")
         };
-        let mut next = deeper(&context);
+        let mut next = child_context(&context);
         next.required = false;
         next.holder = None;
         flatten(doc, extra, &child(&at, "additionalProperties"), &path, out, next);
     }
     if let Some(items) = schema.get("items") {
-        let mut next = deeper(&context);
+        let mut next = child_context(&context);
         next.required = false;
         next.holder = None;
         flatten(doc, items, &child(&at, "items"), &format!("{prefix}[]"), out, next);

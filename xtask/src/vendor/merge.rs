@@ -75,12 +75,12 @@ pub fn decide(base: &Facts, theirs: &Facts, ours: &Facts) -> Decision {
             ours: o.clone(),
         };
         if o == t {
-            if deviates(ours, key) {
+            if ours.get(key).is_some_and(|f| f.deviates) {
                 decision.redundant_deviations.push(key.clone());
             }
             decision.already.push(change);
         } else if o == b {
-            if deviates(ours, key) {
+            if guarded(base, ours, key) {
                 decision.guarded.push(change);
             } else {
                 decision.accept.push(change);
@@ -92,20 +92,31 @@ pub fn decide(base: &Facts, theirs: &Facts, ours: &Facts) -> Decision {
     decision
 }
 
-/// Whether our spec marks the place of `key`, or a place above it, as a
-/// deviation. A fact our spec does not have is judged by its nearest
-/// ancestor that it has.
-pub fn deviates(ours: &Facts, key: &str) -> bool {
-    let mut current = key.to_string();
-    loop {
-        if let Some(fact) = ours.get(&current) {
-            return fact.deviates;
-        }
-        match parent_key(&current) {
-            Some(parent) => current = parent,
-            None => return false,
-        }
+/// Whether a change at `key` needs a person because of a deviation of
+/// ours: the fact itself is marked (`x-deviation`), or, for a fact our spec
+/// does not have yet, its nearest ancestor our spec has is marked and has a
+/// different shape than the previous release (another type, such as a list
+/// where the release has an object) or is a union of several objects, where
+/// a new field has no one place to go. A marked ancestor that only differs
+/// in required-ness or nullability leaves its children to the merge.
+pub fn guarded(base: &Facts, ours: &Facts, key: &str) -> bool {
+    if let Some(fact) = ours.get(key) {
+        return fact.deviates;
     }
+    let mut current = key.to_string();
+    while let Some(parent) = parent_key(&current) {
+        if let Some(fact) = ours.get(&parent) {
+            if !fact.deviates {
+                return false;
+            }
+            let type_of = |facts: &Facts| facts.get(&format!("{parent} type")).map(|f| f.value.clone());
+            let reshaped = type_of(ours) != type_of(base);
+            let union = fact.at.children.len() > 1;
+            return reshaped || union;
+        }
+        current = parent;
+    }
+    false
 }
 
 /// The key one step up: an attribute's field or parameter, a field's parent

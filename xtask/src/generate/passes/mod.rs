@@ -1,0 +1,54 @@
+//! Rewrites of progenitor's output for the SDK, each on the syntax tree and
+//! each for something a generator setting cannot say:
+//! - [`send_errors`]: `send()` returns the crate's one error type;
+//! - [`private_constructors`]: the generated clients are built only by the
+//!   crate's own `Client` and `StorefrontClient`;
+//! - [`variant_names`]: enum variants named for what they mean;
+//! - [`lenient_ids`]: ids that arrive as numbers or numeric strings are `i64`;
+//! - [`decimal_schemas`]: exact decimals describe themselves as numbers;
+//! - [`defaults`]: objects whose fields are all optional have `Default`;
+//! - [`union_errors`]: a body that fits no form of a union says why, by field.
+
+pub mod decimal_schemas;
+pub mod defaults;
+pub mod lenient_ids;
+pub mod private_constructors;
+pub mod send_errors;
+pub mod union_errors;
+pub mod variant_names;
+
+use anyhow::Result;
+use serde_json::Value;
+
+use super::Flavour;
+
+/// Applies the passes `flavour` needs to `file`, generated from the
+/// normalized `doc`.
+pub fn apply(file: &mut syn::File, doc: &Value, flavour: Flavour) -> Result<()> {
+    variant_names::apply(file, doc)?;
+    decimal_schemas::apply(file);
+    defaults::apply(file);
+    if flavour == Flavour::Sdk {
+        lenient_ids::apply(file);
+        union_errors::apply(file)?;
+        send_errors::apply(file)?;
+        private_constructors::apply(file);
+    }
+    Ok(())
+}
+
+/// The items of the inline module `name` (`types`, `builder`).
+pub(crate) fn module_items<'a>(file: &'a mut syn::File, name: &str) -> Option<&'a mut Vec<syn::Item>> {
+    file.items.iter_mut().find_map(|item| match item {
+        syn::Item::Mod(module) if module.ident == name => module.content.as_mut().map(|(_, items)| items),
+        _ => None,
+    })
+}
+
+/// The last segment of a type path (`types::Cart` is `Cart`).
+pub(crate) fn type_name(ty: &syn::Type) -> Option<String> {
+    match ty {
+        syn::Type::Path(path) => path.path.segments.last().map(|s| s.ident.to_string()),
+        _ => None,
+    }
+}
