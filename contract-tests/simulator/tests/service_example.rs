@@ -1,0 +1,124 @@
+//! An example of what the simulator is for: a small service function, written against the SDK,
+//! checked against the simulator with a fault rule on.
+//!
+//! The function puts a product in a new cart and hands out the cart's checkout link. The SDK's
+//! types may still change (optional fields becoming required, amounts becoming decimals), so
+//! everything that touches them stays inside `checkout_link`, which reads the two values it
+//! needs from the answers' JSON form rather than from their fields; the checks use the
+//! simulator's own handle and plain HTTP.
+
+use std::time::Duration;
+
+use bigcommerce_carts::carts::types::{CartCreateRequest, LineItemRequest, RedirectUrlsRequest};
+use bigcommerce_carts::{Client, RetryPolicy};
+use bigcommerce_carts_sim::{DEFAULT_ACCESS_TOKEN, Effect, FaultPlan, FaultRule, Simulator};
+
+type Failure = Box<dyn std::error::Error + Send + Sync>;
+
+/// The service under test: a new cart with `quantity` of `product_id`, and its checkout link.
+async fn checkout_link(client: &Client, product_id: i64, quantity: i64) -> Result<String, Failure> {
+    let item = LineItemRequest::builder().product_id(product_id).quantity(quantity);
+    let created = client
+        .carts()
+        .create_cart()
+        .body(CartCreateRequest::builder().line_items(vec![item.try_into()?]))
+        .send()
+        .await?;
+    let created = serde_json::to_value(created.into_inner())?;
+    let cart_id: uuid::Uuid = created["data"]["id"]
+        .as_str()
+        .ok_or("the answer has no cart id")?
+        .parse()?;
+    let urls = client
+        .carts()
+        .create_cart_redirect_url()
+        .cart_id(cart_id)
+        .body(RedirectUrlsRequest::builder())
+        .send()
+        .await?;
+    let urls = serde_json::to_value(urls.into_inner())?;
+    let link = urls["data"]["checkout_url"]
+        .as_str()
+        .ok_or("the answer has no checkout URL")?;
+    Ok(link.to_string())
+}
+
+/// An SDK client for a store of the simulator, with short backoffs so retries are quick.
+fn client(sim: &Simulator, store_hash: &str) -> Client {
+    Client::builder(store_hash, DEFAULT_ACCESS_TOKEN)
+        .base_url(sim.api_base(store_hash))
+        .retry(RetryPolicy::default().initial_backoff(Duration::from_millis(20)))
+        .build()
+        .expect("a client")
+}
+
+#[tokio::test]
+async fn the_checkout_link_survives_a_platform_429_on_the_redirect_url_call() {
+    let sim = Simulator::start().await.expect("the simulator starts");
+    let store = sim.store("serviceone");
+    store
+        .set_faults(FaultPlan::new(
+            7,
+            [FaultRule::with_effect("createCartRedirectURL", Effect::Platform429).times(1)],
+        ))
+        .unwrap();
+
+    let link = checkout_link(&client(&sim, "serviceone"), 233, 2)
+        .await
+        .expect("the service copes");
+
+    assert!(
+        link.starts_with(&format!("{}/cart.php?action=loadInCheckout&id=", sim.base_url())),
+        "{}",
+        link.split("&token=").next().unwrap_or_default()
+    );
+    // The journal shows the retry the SDK made after the injected 429.
+    let calls: Vec<(String, u16)> = store
+        .journal()
+        .into_iter()
+        .map(|e| (e.operation.unwrap_or_default(), e.status))
+        .collect();
+    assert_eq!(
+        calls,
+        [
+            ("createCart".to_string(), 201),
+            ("createCartRedirectURL".to_string(), 429),
+            ("createCartRedirectURL".to_string(), 201)
+        ]
+    );
+    // The link works once, as a shopper would use it.
+    let http = bigcommerce_carts::http_client_builder()
+        .unwrap()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let visit = http.get(&link).send().await.unwrap();
+    assert_eq!(visit.headers()["x-sim-redirect"], "loaded");
+    let again = http.get(&link).send().await.unwrap();
+    assert_eq!(again.headers()["x-sim-redirect"], "used");
+}
+
+#[tokio::test]
+async fn a_gateway_error_on_the_redirect_url_call_reaches_the_caller_without_a_second_post() {
+    let sim = Simulator::start().await.expect("the simulator starts");
+    let store = sim.store("servicetwo");
+    store
+        .set_faults(FaultPlan::new(7, [FaultRule::status("createCartRedirectURL", 503)]))
+        .unwrap();
+
+    let error = checkout_link(&client(&sim, "servicetwo"), 233, 1)
+        .await
+        .expect_err("a 503 on a POST is not retried");
+
+    let status = error
+        .downcast_ref::<bigcommerce_carts::Error>()
+        .and_then(bigcommerce_carts::Error::status)
+        .map(|s| s.as_u16());
+    assert_eq!(status, Some(503), "{error}");
+    let posts = store
+        .journal()
+        .iter()
+        .filter(|e| e.operation.as_deref() == Some("createCartRedirectURL"))
+        .count();
+    assert_eq!(posts, 1, "the SDK does not send a POST twice after a 503");
+}
