@@ -97,8 +97,11 @@ pub(crate) async fn send(
     let mut request = request;
     let mut attempt = 1;
     loop {
-        // A body that cannot be copied (a stream) can be sent only once.
-        let spare = request.try_clone();
+        // A body that cannot be copied (a stream) can be sent only once; with
+        // no attempt left there is nothing to keep a copy for.
+        let spare = (attempt < inner.retry.max_attempts)
+            .then(|| request.try_clone())
+            .flatten();
         let outcome = http.execute(request).await;
         if let Ok(response) = &outcome {
             inner.rate_limit.record(response.headers());
@@ -139,14 +142,14 @@ pub(crate) fn prepare(
     headers.entry(ACCEPT).or_insert(JSON);
     headers.entry(CONTENT_TYPE).or_insert(JSON);
 
+    if !comma_separated.iter().any(|(op, _)| *op == operation_id) {
+        return;
+    }
     let names: Vec<&str> = comma_separated
         .iter()
         .filter(|(op, _)| *op == operation_id)
         .map(|(_, name)| *name)
         .collect();
-    if names.is_empty() {
-        return;
-    }
     if let Some(query) = request.url().query() {
         let joined = join_repeated_keys(query, &names);
         if joined != query {

@@ -9,6 +9,7 @@ mod error;
 mod hooks;
 mod lenient;
 mod limit;
+mod money;
 mod outcome;
 mod overrides;
 mod redact;

@@ -54,6 +54,11 @@ pub(crate) async fn guard<E: DeserializeOwned>(response: reqwest::Response, limi
         .get(CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<u64>().ok());
+    // A declared length within the limit bounds the body already: HTTP/1.1 and
+    // HTTP/2 framing stop it there, so the answer is handed on untouched.
+    if declared.is_some_and(|length| length <= limit) {
+        return response;
+    }
     let (parts, body) = http::Response::<reqwest::Body>::from(response).into_parts();
     let mut seen = 0u64;
     let mut over = declared.is_some_and(|length| length > limit);

@@ -9,9 +9,8 @@
 //! `ChannelAbandonedCartSettingsRequest` in the generated code, with the same
 //! JSON.
 
-use schemars::JsonSchema;
-use schemars::r#gen::SchemaGenerator;
-use schemars::schema::Schema;
+#[cfg(feature = "schemars")]
+use schemars::{JsonSchema, r#gen::SchemaGenerator, schema::Schema};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::abandoned_carts::types::ChannelAbandonedCartSettingsMerchantEmailAddress;
@@ -76,6 +75,7 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for Override<T> {
 
 /// The schema of a nullable `T`; the field is optional through its
 /// `#[serde(default)]`.
+#[cfg(feature = "schemars")]
 impl<T: JsonSchema> JsonSchema for Override<T> {
     fn is_referenceable() -> bool {
         false
@@ -100,7 +100,8 @@ impl<T: JsonSchema> JsonSchema for Override<T> {
 /// let update = ChannelCartSettingsRequest { allow_purchasing: Override::Clear };
 /// assert_eq!(serde_json::to_string(&update).unwrap(), r#"{"allow_purchasing":null}"#);
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(JsonSchema))]
 pub struct ChannelCartSettingsRequest {
     /// Override of the store-wide `allow_purchasing`.
     #[serde(default, skip_serializing_if = "Override::is_keep")]
@@ -123,7 +124,8 @@ pub struct ChannelCartSettingsRequest {
 ///     r#"{"enable_notification":true,"merchant_email_address":null}"#,
 /// );
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(JsonSchema))]
 pub struct ChannelAbandonedCartSettingsRequest {
     /// Whether abandoned-cart notifications are on.
     #[serde(default, skip_serializing_if = "Override::is_keep")]
@@ -204,6 +206,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg(feature = "schemars")]
     fn the_schema_makes_each_field_optional_and_nullable() {
         let schema = serde_json::to_value(schemars::schema_for!(ChannelCartSettingsRequest)).unwrap();
         assert_eq!(schema["required"], serde_json::Value::Null, "{schema}");

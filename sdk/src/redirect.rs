@@ -15,7 +15,8 @@ use crate::redact::redact_tokens;
 ///
 /// Every answer carries all three URLs, so they are plain strings; fields
 /// the API adds later are kept in `extra` and written back as they came.
-#[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct RedirectUrls {
     /// Loads the cart on the storefront: `.../cart.php?action=load&id=<cart id>&token=...`.
     pub cart_url: String,

@@ -18,7 +18,7 @@
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use reqwest::header::HeaderMap;
+use reqwest::header::{HeaderMap, HeaderName};
 use reqwest::{Method, StatusCode};
 
 /// When and how often a request is tried again. Set it with
@@ -96,17 +96,25 @@ impl RateLimit {
     pub fn from_headers(headers: &HeaderMap) -> Option<Self> {
         let number = |name| header::<u64>(headers, name);
         let limit = Self {
-            requests_left: number("x-rate-limit-requests-left"),
-            requests_quota: number("x-rate-limit-requests-quota"),
-            window: number("x-rate-limit-time-window-ms").map(Duration::from_millis),
-            resets_in: number("x-rate-limit-time-reset-ms").map(Duration::from_millis),
+            requests_left: number(&REQUESTS_LEFT),
+            requests_quota: number(&REQUESTS_QUOTA),
+            window: number(&TIME_WINDOW_MS).map(Duration::from_millis),
+            resets_in: number(&TIME_RESET_MS).map(Duration::from_millis),
         };
         (limit != Self::default()).then_some(limit)
     }
 }
 
-/// A header's value read as a number (names match in any case).
-fn header<T: std::str::FromStr>(headers: &HeaderMap, name: &str) -> Option<T> {
+// Header names as constants: every answer is read for them, and a `&str`
+// name would be parsed again on each lookup.
+static REQUESTS_LEFT: HeaderName = HeaderName::from_static("x-rate-limit-requests-left");
+static REQUESTS_QUOTA: HeaderName = HeaderName::from_static("x-rate-limit-requests-quota");
+static TIME_WINDOW_MS: HeaderName = HeaderName::from_static("x-rate-limit-time-window-ms");
+static TIME_RESET_MS: HeaderName = HeaderName::from_static("x-rate-limit-time-reset-ms");
+static X_RETRY_AFTER: HeaderName = HeaderName::from_static("x-retry-after");
+
+/// A header's value read as a number.
+fn header<T: std::str::FromStr>(headers: &HeaderMap, name: &HeaderName) -> Option<T> {
     headers.get(name)?.to_str().ok()?.trim().parse().ok()
 }
 
@@ -161,10 +169,10 @@ pub(crate) fn is_idempotent(method: &Method) -> bool {
 /// How long a 429 asks to wait, from its headers.
 pub(crate) fn requested_wait(headers: &HeaderMap) -> Option<Duration> {
     let number = |name| header::<f64>(headers, name);
-    if let Some(ms) = number("x-rate-limit-time-reset-ms").filter(|ms| ms.is_finite() && *ms >= 0.0) {
+    if let Some(ms) = number(&TIME_RESET_MS).filter(|ms| ms.is_finite() && *ms >= 0.0) {
         return Some(Duration::from_secs_f64(ms / 1000.0));
     }
-    ["x-retry-after", "retry-after"]
+    [&X_RETRY_AFTER, &http::header::RETRY_AFTER]
         .into_iter()
         .find_map(number)
         .filter(|s| s.is_finite() && *s >= 0.0)

@@ -5,8 +5,8 @@
 //! them can be named by JSON pointer in every message and rewritten before
 //! anything is typed.
 //! - [`document`]: loading a YAML or JSON file, with its sha256;
-//! - [`pointer`]: JSON pointers (RFC 6901) and `$ref` resolution;
-//! - [`operations`]: operations, their parameters with path-level ones
+//! - [`pointer`](mod@pointer): JSON pointers (RFC 6901) and `$ref` resolution;
+//! - [`operations`](mod@operations): operations, their parameters with path-level ones
 //!   merged in, path templates and documented responses;
 //! - [`json_schema`]: OpenAPI schemas as JSON Schema, for validation.
 

@@ -33,7 +33,7 @@ pub fn deref<'a>(doc: &'a Value, value: &'a Value) -> &'a Value {
     follow(doc, value, "").0
 }
 
-/// Like [`deref`], and also gives the pointer of the value reached: `pointer`
+/// Like [`deref()`], and also gives the pointer of the value reached: `pointer`
 /// itself when `value` is no reference, else the target of the last `$ref`.
 pub fn follow<'a>(doc: &'a Value, mut value: &'a Value, pointer: &str) -> (&'a Value, String) {
     let mut at = pointer.to_string();

@@ -7,15 +7,8 @@ use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderE
 #[allow(clippy::all)]
 pub mod types {
     ///The cart an abandoned-cart token resolves to.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema,
-        Default
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct AbandonedCart {
         ///ID of the abandoned cart; use it with the Storefront or Management cart APIs to show the cart to the shopper.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -29,14 +22,8 @@ pub mod types {
         }
     }
     ///`AbandonedCartResponse`
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct AbandonedCartResponse {
         pub data: AbandonedCart,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -50,15 +37,8 @@ pub mod types {
         }
     }
     ///Store-wide abandoned-cart notification settings.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema,
-        Default
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct AbandonedCartSettings {
         ///Whether the shopper keeps receiving reminder emails until the cart is recovered.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -94,15 +74,8 @@ pub mod types {
         }
     }
     ///Per-channel overrides of the store-wide settings. `null` means no override for that setting on this channel.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema,
-        Default
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct ChannelAbandonedCartSettings {
         ///Override for emailing the shopper until the cart is recovered.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -141,17 +114,8 @@ pub mod types {
         }
     }
     ///Override for the merchant notification address.
-    #[derive(
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[serde(transparent)]
     pub struct ChannelAbandonedCartSettingsMerchantEmailAddress(::std::string::String);
     impl ::std::ops::Deref for ChannelAbandonedCartSettingsMerchantEmailAddress {
@@ -209,14 +173,8 @@ pub mod types {
         }
     }
     ///`ChannelAbandonedCartSettingsResponse`
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct ChannelAbandonedCartSettingsResponse {
         pub data: ChannelAbandonedCartSettings,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -230,7 +188,8 @@ pub mod types {
         }
     }
     ///`individual` sends the merchant one email per abandoned cart; `digest` sends one email after a number of abandoned carts.
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[serde(untagged)]
     pub enum EmailFrequencyType {
         Known(KnownEmailFrequencyType),
@@ -242,15 +201,8 @@ pub mod types {
         }
     }
     ///Error envelope shared by all error responses. No field is guaranteed.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema,
-        Default
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct ErrorBody {
         ///Longer explanation, when given.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -285,14 +237,8 @@ pub mod types {
         }
     }
     ///Full set of store-wide settings; every field must be sent.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct GlobalAbandonedCartSettingsRequest {
         ///Whether the shopper keeps receiving reminder emails until the cart is recovered.
         pub email_customer_until_cart_is_recovered: bool,
@@ -318,14 +264,8 @@ pub mod types {
         }
     }
     ///`GlobalAbandonedCartSettingsResponse`
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct GlobalAbandonedCartSettingsResponse {
         pub data: AbandonedCartSettings,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -349,9 +289,9 @@ pub mod types {
         Hash,
         Ord,
         PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
+        PartialOrd
     )]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub enum KnownEmailFrequencyType {
         #[serde(rename = "digest")]
         Digest,
@@ -395,14 +335,8 @@ pub mod types {
         }
     }
     ///Response metadata; empty for these endpoints.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[serde(transparent)]
     pub struct Meta(pub ::serde_json::Map<::std::string::String, ::serde_json::Value>);
     impl ::std::ops::Deref for Meta {

@@ -7,15 +7,8 @@ use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderE
 #[allow(clippy::all)]
 pub mod types {
     ///Items to add; give `lineItems`, `giftCertificates` or both.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct AddCartLineItemsRequest {
         ///Gift certificates to add.
         #[serde(
@@ -40,22 +33,18 @@ pub mod types {
         }
     }
     ///A storefront cart as returned by every cart endpoint.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct Cart {
         ///Cost of the cart contents before discounts.
         #[serde(rename = "baseAmount")]
-        #[schemars(with = "f64")]
+        #[cfg_attr(feature = "schemars", schemars(with = "f64"))]
+        #[serde(deserialize_with = "crate::money::decimal")]
         pub base_amount: ::rust_decimal::Decimal,
         ///Line item amounts minus cart-level discounts and coupons; includes tax where applicable.
         #[serde(rename = "cartAmount")]
-        #[schemars(with = "f64")]
+        #[cfg_attr(feature = "schemars", schemars(with = "f64"))]
+        #[serde(deserialize_with = "crate::money::decimal")]
         pub cart_amount: ::rust_decimal::Decimal,
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub coupons: ::std::vec::Vec<Coupon>,
@@ -68,7 +57,8 @@ pub mod types {
         pub customer_id: i64,
         ///Cart-level (order-based) discount only; coupons and product discounts are not included.
         #[serde(rename = "discountAmount")]
-        #[schemars(with = "f64")]
+        #[cfg_attr(feature = "schemars", schemars(with = "f64"))]
+        #[serde(deserialize_with = "crate::money::decimal")]
         pub discount_amount: ::rust_decimal::Decimal,
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub discounts: ::std::vec::Vec<CartDiscount>,
@@ -99,18 +89,13 @@ pub mod types {
         }
     }
     ///A discount applied to the cart.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct CartDiscount {
         ///Amount taken off.
         #[serde(rename = "discountedAmount")]
-        #[schemars(with = "f64")]
+        #[cfg_attr(feature = "schemars", schemars(with = "f64"))]
+        #[serde(deserialize_with = "crate::money::decimal")]
         pub discounted_amount: ::rust_decimal::Decimal,
         ///ID of the applied discount.
         pub id: ::std::string::String,
@@ -123,14 +108,8 @@ pub mod types {
         }
     }
     ///Cart version the change is based on. Optional; when sent and it no longer matches the cart's version, the request fails with 409 Conflict (optimistic concurrency control).
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[serde(transparent)]
     pub struct CartVersion(pub i64);
     impl ::std::ops::Deref for CartVersion {
@@ -173,15 +152,8 @@ pub mod types {
         }
     }
     ///Name and email of a gift certificate sender or recipient.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema,
-        Default
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct Contact {
         ///Email address.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -198,14 +170,8 @@ pub mod types {
         }
     }
     ///A coupon applied to the cart.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct Coupon {
         ///Coupon code.
         pub code: ::std::string::String,
@@ -214,7 +180,8 @@ pub mod types {
         pub coupon_type: i64,
         ///Amount this coupon takes off.
         #[serde(rename = "discountedAmount")]
-        #[schemars(with = "f64")]
+        #[cfg_attr(feature = "schemars", schemars(with = "f64"))]
+        #[serde(deserialize_with = "crate::money::decimal")]
         pub discounted_amount: ::rust_decimal::Decimal,
         ///Coupon name shown on the storefront.
         #[serde(rename = "displayName")]
@@ -230,15 +197,8 @@ pub mod types {
         }
     }
     ///Contents of a new cart; give `lineItems`, `giftCertificates` or both.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct CreateCartRequest {
         ///Gift certificates to put in the cart.
         #[serde(
@@ -264,14 +224,8 @@ pub mod types {
         }
     }
     ///Currency of the cart; always the same as the checkout's.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct Currency {
         ///ISO 4217 currency code.
         pub code: ::std::string::String,
@@ -291,22 +245,16 @@ pub mod types {
         }
     }
     ///Read-only item that is not in the catalog. It appears only in carts built with the REST Management API, which is the only way to add one.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema,
-        Default
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct CustomItem {
         ///List price multiplied by the quantity.
         #[serde(
             rename = "extendedListPrice",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        #[schemars(with = "::std::option::Option<f64>")]
+        #[cfg_attr(feature = "schemars", schemars(with = "::std::option::Option<f64>"))]
+        #[serde(default, deserialize_with = "crate::money::option_decimal")]
         pub extended_list_price: ::std::option::Option<::rust_decimal::Decimal>,
         ///ID of the custom item.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -316,7 +264,8 @@ pub mod types {
             rename = "listPrice",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        #[schemars(with = "::std::option::Option<f64>")]
+        #[cfg_attr(feature = "schemars", schemars(with = "::std::option::Option<f64>"))]
+        #[serde(default, deserialize_with = "crate::money::option_decimal")]
         pub list_price: ::std::option::Option<::rust_decimal::Decimal>,
         ///Name of the custom item.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -336,15 +285,8 @@ pub mod types {
         }
     }
     ///Optional body of a line item removal.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct DeleteCartLineItemRequest {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub version: ::std::option::Option<CartVersion>,
@@ -355,35 +297,33 @@ pub mod types {
         }
     }
     ///A downloadable catalog product in the cart.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct DigitalItem {
         ///Brand of the product.
         pub brand: ::std::string::String,
         ///Total of all coupons applied to this item.
         #[serde(rename = "couponAmount")]
-        #[schemars(with = "f64")]
+        #[cfg_attr(feature = "schemars", schemars(with = "f64"))]
+        #[serde(deserialize_with = "crate::money::decimal")]
         pub coupon_amount: ::rust_decimal::Decimal,
         ///Total of all discounts on this item, coupons excluded.
         #[serde(rename = "discountAmount")]
-        #[schemars(with = "f64")]
+        #[cfg_attr(feature = "schemars", schemars(with = "f64"))]
+        #[serde(deserialize_with = "crate::money::decimal")]
         pub discount_amount: ::rust_decimal::Decimal,
         ///Discounts applied to this item.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub discounts: ::std::vec::Vec<ItemDiscount>,
         ///List price multiplied by the quantity.
         #[serde(rename = "extendedListPrice")]
-        #[schemars(with = "f64")]
+        #[cfg_attr(feature = "schemars", schemars(with = "f64"))]
+        #[serde(deserialize_with = "crate::money::decimal")]
         pub extended_list_price: ::rust_decimal::Decimal,
         ///Sale price multiplied by the quantity.
         #[serde(rename = "extendedSalePrice")]
-        #[schemars(with = "f64")]
+        #[cfg_attr(feature = "schemars", schemars(with = "f64"))]
+        #[serde(deserialize_with = "crate::money::decimal")]
         pub extended_sale_price: ::rust_decimal::Decimal,
         ///ID of the line item.
         pub id: ::std::string::String,
@@ -398,7 +338,8 @@ pub mod types {
         pub is_taxable: bool,
         ///Net price before discounts and coupons, from the default or sale price.
         #[serde(rename = "listPrice")]
-        #[schemars(with = "f64")]
+        #[cfg_attr(feature = "schemars", schemars(with = "f64"))]
+        #[serde(deserialize_with = "crate::money::decimal")]
         pub list_price: ::rust_decimal::Decimal,
         ///Product name.
         pub name: ::std::string::String,
@@ -407,7 +348,8 @@ pub mod types {
         pub options: ::std::vec::Vec<ProductOption>,
         ///The product's default price in the control panel.
         #[serde(rename = "originalPrice")]
-        #[schemars(with = "f64")]
+        #[cfg_attr(feature = "schemars", schemars(with = "f64"))]
+        #[serde(deserialize_with = "crate::money::decimal")]
         pub original_price: ::rust_decimal::Decimal,
         ///For an item inside a bundle (e.g. a pick list), the ID of the parent product; otherwise null.
         #[serde(
@@ -426,7 +368,8 @@ pub mod types {
         pub quantity: i64,
         ///Price after all discounts, before tax.
         #[serde(rename = "salePrice")]
-        #[schemars(with = "f64")]
+        #[cfg_attr(feature = "schemars", schemars(with = "f64"))]
+        #[serde(deserialize_with = "crate::money::decimal")]
         pub sale_price: ::rust_decimal::Decimal,
         ///SKU of the variant.
         pub sku: ::std::string::String,
@@ -447,7 +390,8 @@ pub mod types {
         }
     }
     ///ID of a discount applied to a line item; a whole number or a word such as `coupon`.
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[serde(untagged)]
     pub enum DiscountId {
         Numeric(i64),
@@ -467,15 +411,8 @@ pub mod types {
         }
     }
     ///Error envelope shared by all error responses. No field is guaranteed.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema,
-        Default
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct ErrorBody {
         ///Longer explanation, when given.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -507,17 +444,12 @@ pub mod types {
         }
     }
     ///A gift certificate in the cart.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct GiftCertificateItem {
         ///Value of the certificate, between 1.00 and 1,000.00 in the store's default currency.
-        #[schemars(with = "f64")]
+        #[cfg_attr(feature = "schemars", schemars(with = "f64"))]
+        #[serde(deserialize_with = "crate::money::decimal")]
         pub amount: ::rust_decimal::Decimal,
         ///ID of the gift certificate line item.
         pub id: ::std::string::String,
@@ -543,17 +475,12 @@ pub mod types {
         }
     }
     ///A gift certificate to put in the cart.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct GiftCertificateRequest {
         ///Value of the certificate, from 1 to 1000.
-        #[schemars(with = "f64")]
+        #[cfg_attr(feature = "schemars", schemars(with = "f64"))]
+        #[serde(deserialize_with = "crate::money::decimal")]
         pub amount: ::rust_decimal::Decimal,
         ///Message from the sender to the recipient.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -573,14 +500,8 @@ pub mod types {
         }
     }
     ///Wrapping choice for one unit or for the whole item.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct GiftWrapDetail {
         ///ID of the gift wrapping option.
         pub id: i64,
@@ -594,14 +515,8 @@ pub mod types {
         }
     }
     ///Gift wrapping chosen for a physical item; null when none.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[serde(transparent)]
     pub struct GiftWrapping(pub ::std::option::Option<GiftWrappingInner>);
     impl ::std::ops::Deref for GiftWrapping {
@@ -623,19 +538,13 @@ pub mod types {
         }
     }
     ///Gift wrapping chosen for a physical item; null when none.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema,
-        Default
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct GiftWrappingInner {
         ///Wrapping price per item.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        #[schemars(with = "::std::option::Option<f64>")]
+        #[cfg_attr(feature = "schemars", schemars(with = "::std::option::Option<f64>"))]
+        #[serde(default, deserialize_with = "crate::money::option_decimal")]
         pub amount: ::std::option::Option<::rust_decimal::Decimal>,
         ///Gift message.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -652,14 +561,8 @@ pub mod types {
         }
     }
     ///Gift wrapping for a line item. Sending null on an update removes the item's current gift wrapping.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[serde(transparent)]
     pub struct GiftWrappingRequest(pub ::std::option::Option<GiftWrappingRequestInner>);
     impl ::std::ops::Deref for GiftWrappingRequest {
@@ -681,14 +584,8 @@ pub mod types {
         }
     }
     ///Gift wrapping for a line item. Sending null on an update removes the item's current gift wrapping.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct GiftWrappingRequestInner {
         ///Wrapping per unit when not wrapped together (at most one entry per unit of the quantity); otherwise only the first entry counts.
         #[serde(rename = "wrapDetails")]
@@ -713,9 +610,9 @@ pub mod types {
         Hash,
         Ord,
         PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
+        PartialOrd
     )]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub enum Include {
         #[serde(rename = "lineItems.physicalItems.options")]
         LineItemsPhysicalItemsOptions,
@@ -767,18 +664,13 @@ pub mod types {
         }
     }
     ///A discount applied to one line item.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct ItemDiscount {
         ///Amount taken off this item.
         #[serde(rename = "discountedAmount")]
-        #[schemars(with = "f64")]
+        #[cfg_attr(feature = "schemars", schemars(with = "f64"))]
+        #[serde(deserialize_with = "crate::money::decimal")]
         pub discounted_amount: ::rust_decimal::Decimal,
         pub id: DiscountId,
         #[serde(flatten)]
@@ -790,14 +682,8 @@ pub mod types {
         }
     }
     ///A catalog product to add or the new state of a line item.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct LineItemRequest {
         #[serde(
             rename = "giftWrapping",
@@ -829,14 +715,8 @@ pub mod types {
         }
     }
     ///Line items of the cart, grouped by kind.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct LineItems {
         #[serde(
             rename = "customItems",
@@ -871,15 +751,8 @@ pub mod types {
         }
     }
     ///One modifier choice.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct OptionSelection {
         ///ID of the modifier option.
         #[serde(
@@ -899,7 +772,8 @@ pub mod types {
         }
     }
     ///Value of a modifier; an option value ID for list modifiers or free text for text modifiers.
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[serde(untagged)]
     pub enum OptionValue {
         Text(::std::string::String),
@@ -919,35 +793,33 @@ pub mod types {
         }
     }
     ///A shippable catalog product in the cart.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct PhysicalItem {
         ///Brand of the product.
         pub brand: ::std::string::String,
         ///Total of all coupons applied to this item.
         #[serde(rename = "couponAmount")]
-        #[schemars(with = "f64")]
+        #[cfg_attr(feature = "schemars", schemars(with = "f64"))]
+        #[serde(deserialize_with = "crate::money::decimal")]
         pub coupon_amount: ::rust_decimal::Decimal,
         ///Total of all discounts on this item, coupons excluded.
         #[serde(rename = "discountAmount")]
-        #[schemars(with = "f64")]
+        #[cfg_attr(feature = "schemars", schemars(with = "f64"))]
+        #[serde(deserialize_with = "crate::money::decimal")]
         pub discount_amount: ::rust_decimal::Decimal,
         ///Discounts applied to this item.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub discounts: ::std::vec::Vec<ItemDiscount>,
         ///List price multiplied by the quantity.
         #[serde(rename = "extendedListPrice")]
-        #[schemars(with = "f64")]
+        #[cfg_attr(feature = "schemars", schemars(with = "f64"))]
+        #[serde(deserialize_with = "crate::money::decimal")]
         pub extended_list_price: ::rust_decimal::Decimal,
         ///Sale price multiplied by the quantity.
         #[serde(rename = "extendedSalePrice")]
-        #[schemars(with = "f64")]
+        #[cfg_attr(feature = "schemars", schemars(with = "f64"))]
+        #[serde(deserialize_with = "crate::money::decimal")]
         pub extended_sale_price: ::rust_decimal::Decimal,
         #[serde(
             rename = "giftWrapping",
@@ -970,7 +842,8 @@ pub mod types {
         pub is_taxable: bool,
         ///Net price before discounts and coupons, from the default or sale price.
         #[serde(rename = "listPrice")]
-        #[schemars(with = "f64")]
+        #[cfg_attr(feature = "schemars", schemars(with = "f64"))]
+        #[serde(deserialize_with = "crate::money::decimal")]
         pub list_price: ::rust_decimal::Decimal,
         ///Product name.
         pub name: ::std::string::String,
@@ -979,7 +852,8 @@ pub mod types {
         pub options: ::std::vec::Vec<ProductOption>,
         ///The product's default price in the control panel.
         #[serde(rename = "originalPrice")]
-        #[schemars(with = "f64")]
+        #[cfg_attr(feature = "schemars", schemars(with = "f64"))]
+        #[serde(deserialize_with = "crate::money::decimal")]
         pub original_price: ::rust_decimal::Decimal,
         ///For an item inside a bundle (e.g. a pick list), the ID of the parent product; otherwise null.
         #[serde(
@@ -998,7 +872,8 @@ pub mod types {
         pub quantity: i64,
         ///Price after all discounts, before tax.
         #[serde(rename = "salePrice")]
-        #[schemars(with = "f64")]
+        #[cfg_attr(feature = "schemars", schemars(with = "f64"))]
+        #[serde(deserialize_with = "crate::money::decimal")]
         pub sale_price: ::rust_decimal::Decimal,
         ///SKU of the variant.
         pub sku: ::std::string::String,
@@ -1019,14 +894,8 @@ pub mod types {
         }
     }
     ///A product option chosen for a line item (returned with the matching `include`).
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct ProductOption {
         ///Option name, such as Size.
         pub name: ::std::string::String,
@@ -1050,14 +919,8 @@ pub mod types {
         }
     }
     ///The currency to switch the cart to.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct UpdateCartCurrencyRequest {
         ///ISO 4217 code of a currency the store offers.
         #[serde(rename = "currencyCode")]
@@ -1069,15 +932,8 @@ pub mod types {
         }
     }
     ///New state of one line item; give `lineItem` or `giftCertificate`.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct UpdateCartLineItemRequest {
         #[serde(
             rename = "giftCertificate",

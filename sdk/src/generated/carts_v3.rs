@@ -7,14 +7,8 @@ use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderE
 #[allow(clippy::all)]
 pub mod types {
     ///A coupon applied to the cart.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct AppliedCoupon {
         ///The code the shopper entered.
         pub code: ::std::string::String,
@@ -22,7 +16,8 @@ pub mod types {
         pub coupon_type: ::std::option::Option<CouponType>,
         ///Amount the coupon takes off in this context.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        #[schemars(with = "::std::option::Option<f64>")]
+        #[cfg_attr(feature = "schemars", schemars(with = "::std::option::Option<f64>"))]
+        #[serde(default, deserialize_with = "crate::money::option_decimal")]
         pub discounted_amount: ::std::option::Option<::rust_decimal::Decimal>,
         ///Name of the coupon as shown to shoppers.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -39,19 +34,13 @@ pub mod types {
         }
     }
     ///A discount applied to the cart or to an item.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema,
-        Default
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct AppliedDiscount {
         ///Amount taken off.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        #[schemars(with = "::std::option::Option<f64>")]
+        #[cfg_attr(feature = "schemars", schemars(with = "::std::option::Option<f64>"))]
+        #[serde(default, deserialize_with = "crate::money::option_decimal")]
         pub discounted_amount: ::std::option::Option<::rust_decimal::Decimal>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub id: ::std::option::Option<DiscountId>,
@@ -64,15 +53,8 @@ pub mod types {
         }
     }
     ///A promotion banner.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema,
-        Default
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct Banner {
         ///Id of the promotion.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -96,20 +78,16 @@ pub mod types {
     }
     /**A cart: its items, prices, discounts and coupons. It holds no customer data beyond the
 customer id and email. The cart id is also the id of the cart's checkout.*/
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct Cart {
         ///Total of the line items before cart-level discounts, coupons and taxes.
-        #[schemars(with = "f64")]
+        #[cfg_attr(feature = "schemars", schemars(with = "f64"))]
+        #[serde(deserialize_with = "crate::money::decimal")]
         pub base_amount: ::rust_decimal::Decimal,
         ///Total of the line items after cart-level discounts and coupons, including taxes where they apply.
-        #[schemars(with = "f64")]
+        #[cfg_attr(feature = "schemars", schemars(with = "f64"))]
+        #[serde(deserialize_with = "crate::money::decimal")]
         pub cart_amount: ::rust_decimal::Decimal,
         ///The channel of the cart; 1 (the default channel) when none was given.
         pub channel_id: i64,
@@ -122,7 +100,8 @@ customer id and email. The cart id is also the id of the cart's checkout.*/
         ///Id of the customer who owns the cart; 0 for a guest.
         pub customer_id: i64,
         ///Order-level discount only; coupon and product discounts are not included.
-        #[schemars(with = "f64")]
+        #[cfg_attr(feature = "schemars", schemars(with = "f64"))]
+        #[serde(deserialize_with = "crate::money::decimal")]
         pub discount_amount: ::rust_decimal::Decimal,
         ///Discounts applied to the cart.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
@@ -138,7 +117,8 @@ none. No pattern here, so that stored carts with other spellings still parse.*/
         pub locale: ::std::option::Option<::std::string::String>,
         ///Order-level discount entered manually.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        #[schemars(with = "::std::option::Option<f64>")]
+        #[cfg_attr(feature = "schemars", schemars(with = "::std::option::Option<f64>"))]
+        #[serde(default, deserialize_with = "crate::money::option_decimal")]
         pub manual_discount_amount: ::std::option::Option<::rust_decimal::Decimal>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub promotions: ::std::option::Option<CartPromotions>,
@@ -162,15 +142,8 @@ changes to have them refused (409) when someone else changed the cart meanwhile.
         }
     }
     ///A new cart. Give line items, custom items and/or gift certificates; an empty `line_items` list is accepted.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct CartCreateRequest {
         ///Channel of the cart; the API uses 1 (the default channel) when it is omitted.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -199,17 +172,8 @@ changes to have them refused (409) when someone else changed the cart meanwhile.
         }
     }
     ///Locale of the cart, `xx` or `xx-YY` (ISO 639 language, optional region), such as `nl` or `nl-BE`.
-    #[derive(
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[serde(transparent)]
     pub struct CartCreateRequestLocale(::std::string::String);
     impl ::std::ops::Deref for CartCreateRequestLocale {
@@ -265,15 +229,8 @@ changes to have them refused (409) when someone else changed the cart meanwhile.
         }
     }
     ///Optional concurrency check for removing a line item.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct CartLineItemDeleteRequest {
         /**The cart version you expect. When it differs from the cart's current version the change
 is refused with a conflict error (409). Optional; without it no check is made.*/
@@ -287,7 +244,8 @@ is refused with a conflict error (409). Optional; without it no check is made.*/
     }
     /**The cart after a line item was removed: wrapped in `data` as the API sends it, or bare as the
 published schema states.*/
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[serde(untagged)]
     pub enum CartLineItemDeleteResponse {
         Wrapped(WrappedCart),
@@ -304,15 +262,8 @@ published schema states.*/
         }
     }
     ///New values for one line item.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct CartLineItemUpdateRequest {
         ///Custom item values, as published for this call (custom items cannot actually be changed).
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
@@ -333,15 +284,8 @@ is refused with a conflict error (409). Optional; without it no check is made.*/
         }
     }
     ///Items to add to an existing cart.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct CartLineItemsAddRequest {
         ///Custom items to add.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
@@ -363,15 +307,8 @@ is refused with a conflict error (409). Optional; without it no check is made.*/
         }
     }
     ///Promotion data; only present with `include=promotions.banners`.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema,
-        Default
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct CartPromotions {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub banners: ::std::option::Option<PromotionBanners>,
@@ -384,14 +321,8 @@ is refused with a conflict error (409). Optional; without it no check is made.*/
         }
     }
     ///A cart wrapped in `data`.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct CartResponse {
         pub data: Cart,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -405,15 +336,8 @@ is refused with a conflict error (409). Optional; without it no check is made.*/
         }
     }
     ///Store-wide cart settings.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema,
-        Default
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct CartSettings {
         ///Whether shoppers may buy; when false, purchasing is switched off for the store.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -427,15 +351,8 @@ is refused with a conflict error (409). Optional; without it no check is made.*/
         }
     }
     ///The new owner of the cart.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct CartUpdateRequest {
         ///Id of the customer who should own the cart.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -451,15 +368,8 @@ is refused with a conflict error (409). Optional; without it no check is made.*/
         }
     }
     ///Cart setting overrides of one channel; `null` means "use the store-wide setting".
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema,
-        Default
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct ChannelCartSettings {
         ///Override of the store-wide `allow_purchasing`; null for no override.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -473,14 +383,8 @@ is refused with a conflict error (409). Optional; without it no check is made.*/
         }
     }
     ///Cart setting overrides of a channel, wrapped in `data`.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct ChannelCartSettingsResponse {
         pub data: ChannelCartSettings,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -494,15 +398,8 @@ is refused with a conflict error (409). Optional; without it no check is made.*/
         }
     }
     ///Paging data of a list answer.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema,
-        Default
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct CollectionMeta {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub cursor_pagination: ::std::option::Option<CursorPagination>,
@@ -517,15 +414,8 @@ is refused with a conflict error (409). Optional; without it no check is made.*/
         }
     }
     ///Name and email of a gift certificate sender or recipient.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema,
-        Default
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct Contact {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub email: ::std::option::Option<::std::string::String>,
@@ -541,7 +431,8 @@ is refused with a conflict error (409). Optional; without it no check is made.*/
     }
     /**Kind of coupon: `0` per-item discount, `1` percentage discount, `2` discount on the total,
 `3` shipping discount, `4` free shipping, `5` promotion.*/
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[serde(untagged)]
     pub enum CouponType {
         Known(KnownCouponType),
@@ -553,14 +444,8 @@ is refused with a conflict error (409). Optional; without it no check is made.*/
         }
     }
     ///Currency of the cart; the checkout uses the same one.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct Currency {
         ///ISO 4217 code of the transactional currency.
         pub code: ::std::string::String,
@@ -573,15 +458,8 @@ is refused with a conflict error (409). Optional; without it no check is made.*/
         }
     }
     ///Cursor-based paging data.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema,
-        Default
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct CursorPagination {
         ///Number of items on this page.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -607,19 +485,13 @@ is refused with a conflict error (409). Optional; without it no check is made.*/
     }
     /**An item that is not in the catalog. Its price should follow the store's tax settings
 (including or excluding tax).*/
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema,
-        Default
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct CustomItem {
         ///`list_price` times the quantity.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        #[schemars(with = "::std::option::Option<f64>")]
+        #[cfg_attr(feature = "schemars", schemars(with = "::std::option::Option<f64>"))]
+        #[serde(default, deserialize_with = "crate::money::option_decimal")]
         pub extended_list_price: ::std::option::Option<::rust_decimal::Decimal>,
         ///Id of the line item.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -629,7 +501,8 @@ is refused with a conflict error (409). Optional; without it no check is made.*/
         pub image_url: ::std::option::Option<::std::string::String>,
         ///Price of one item, including or excluding tax depending on the store setup.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        #[schemars(with = "::std::option::Option<f64>")]
+        #[cfg_attr(feature = "schemars", schemars(with = "::std::option::Option<f64>"))]
+        #[serde(default, deserialize_with = "crate::money::option_decimal")]
         pub list_price: ::std::option::Option<::rust_decimal::Decimal>,
         ///Name of the custom item.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -649,22 +522,16 @@ is refused with a conflict error (409). Optional; without it no check is made.*/
         }
     }
     ///A custom (non-catalog) item to put in the cart; it is not added to the catalog.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct CustomItemRequest {
         ///Image of the item.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub image_url: ::std::option::Option<::std::string::String>,
         ///Price of one item, matching the store's tax settings.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        #[schemars(with = "::std::option::Option<f64>")]
+        #[cfg_attr(feature = "schemars", schemars(with = "::std::option::Option<f64>"))]
+        #[serde(default, deserialize_with = "crate::money::option_decimal")]
         pub list_price: ::std::option::Option<::rust_decimal::Decimal>,
         ///Name of the custom item.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -682,17 +549,8 @@ is refused with a conflict error (409). Optional; without it no check is made.*/
         }
     }
     ///Name of the custom item.
-    #[derive(
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[serde(transparent)]
     pub struct CustomItemRequestName(::std::string::String);
     impl ::std::ops::Deref for CustomItemRequestName {
@@ -749,28 +607,23 @@ is refused with a conflict error (409). Optional; without it no check is made.*/
         }
     }
     ///A catalog product that is downloaded.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema,
-        Default
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct DigitalItem {
         ///Whether a promotion added this item.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub added_by_promotion: ::std::option::Option<bool>,
         ///What coupons take off this item.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        #[schemars(with = "::std::option::Option<f64>")]
+        #[cfg_attr(feature = "schemars", schemars(with = "::std::option::Option<f64>"))]
+        #[serde(default, deserialize_with = "crate::money::option_decimal")]
         pub coupon_amount: ::std::option::Option<::rust_decimal::Decimal>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub coupons: ::std::option::Option<ItemCoupons>,
         ///Everything taken off this item, coupons and cart-level discounts included.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        #[schemars(with = "::std::option::Option<f64>")]
+        #[cfg_attr(feature = "schemars", schemars(with = "::std::option::Option<f64>"))]
+        #[serde(default, deserialize_with = "crate::money::option_decimal")]
         pub discount_amount: ::std::option::Option<::rust_decimal::Decimal>,
         ///Discounts applied to this item.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
@@ -786,11 +639,13 @@ is refused with a conflict error (409). Optional; without it no check is made.*/
         pub download_size: ::std::option::Option<::std::string::String>,
         ///`list_price` times the quantity.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        #[schemars(with = "::std::option::Option<f64>")]
+        #[cfg_attr(feature = "schemars", schemars(with = "::std::option::Option<f64>"))]
+        #[serde(default, deserialize_with = "crate::money::option_decimal")]
         pub extended_list_price: ::std::option::Option<::rust_decimal::Decimal>,
         ///`sale_price` times the quantity.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        #[schemars(with = "::std::option::Option<f64>")]
+        #[cfg_attr(feature = "schemars", schemars(with = "::std::option::Option<f64>"))]
+        #[serde(default, deserialize_with = "crate::money::option_decimal")]
         pub extended_sale_price: ::std::option::Option<::rust_decimal::Decimal>,
         ///Id of the line item.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -806,7 +661,8 @@ is refused with a conflict error (409). Optional; without it no check is made.*/
         pub is_require_shipping: ::std::option::Option<bool>,
         ///Net price of one item before discounts and coupons.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        #[schemars(with = "::std::option::Option<f64>")]
+        #[cfg_attr(feature = "schemars", schemars(with = "::std::option::Option<f64>"))]
+        #[serde(default, deserialize_with = "crate::money::option_decimal")]
         pub list_price: ::std::option::Option<::rust_decimal::Decimal>,
         ///Product name of the item.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -816,7 +672,8 @@ is refused with a conflict error (409). Optional; without it no check is made.*/
         pub options: ::std::vec::Vec<ProductOption>,
         ///Default price of the product as set in the control panel.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        #[schemars(with = "::std::option::Option<f64>")]
+        #[cfg_attr(feature = "schemars", schemars(with = "::std::option::Option<f64>"))]
+        #[serde(default, deserialize_with = "crate::money::option_decimal")]
         pub original_price: ::std::option::Option<::rust_decimal::Decimal>,
         ///For an item that is part of a bundle, the id of its parent; null otherwise.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -833,7 +690,8 @@ is refused with a conflict error (409). Optional; without it no check is made.*/
         pub quantity: ::std::option::Option<i64>,
         ///Price of one item after all discounts, before tax.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        #[schemars(with = "::std::option::Option<f64>")]
+        #[cfg_attr(feature = "schemars", schemars(with = "::std::option::Option<f64>"))]
+        #[serde(default, deserialize_with = "crate::money::option_decimal")]
         pub sale_price: ::std::option::Option<::rust_decimal::Decimal>,
         ///SKU of the variant.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -856,7 +714,8 @@ is refused with a conflict error (409). Optional; without it no check is made.*/
         }
     }
     ///Id of a discount; a whole number, or a word such as `coupon`.
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[serde(untagged)]
     pub enum DiscountId {
         Numeric(i64),
@@ -878,15 +737,8 @@ is refused with a conflict error (409). Optional; without it no check is made.*/
     /**The error envelope BigCommerce sends with 4xx answers. No field is required: some answers
 (for example 404s) leave out `title`. Batch metafield calls that partly fail also put the
 written items in `data`, the failures in `errors` and the counts in `meta`.*/
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema,
-        Default
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct ErrorBody {
         ///With a partial batch failure, the items that were written (metafields, or ids for deletions).
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
@@ -919,7 +771,8 @@ written items in `data`, the failures in `errors` and the counts in `meta`.*/
         }
     }
     ///Details of the error; a map from field to message, or one error object per failed batch entry.
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[serde(untagged)]
     pub enum ErrorDetails {
         FieldMap(ErrorFieldMap),
@@ -936,14 +789,8 @@ written items in `data`, the failures in `errors` and the counts in `meta`.*/
         }
     }
     ///Maps the name of a field to a message about it.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[serde(transparent)]
     pub struct ErrorFieldMap(
         pub ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
@@ -981,15 +828,8 @@ written items in `data`, the failures in `errors` and the counts in `meta`.*/
         }
     }
     ///The error of one item of a batch call.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema,
-        Default
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct ErrorItem {
         ///Longer explanation, when sent.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1014,14 +854,8 @@ written items in `data`, the failures in `errors` and the counts in `meta`.*/
         }
     }
     ///One entry per failed item of a batch call.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[serde(transparent)]
     pub struct ErrorItemList(pub ::std::vec::Vec<ErrorItem>);
     impl ::std::ops::Deref for ErrorItemList {
@@ -1041,19 +875,13 @@ written items in `data`, the failures in `errors` and the counts in `meta`.*/
         }
     }
     ///A gift certificate in the cart.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema,
-        Default
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct GiftCertificateItem {
         ///Value, between 1.00 and 1,000.00 in the store's default currency.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        #[schemars(with = "::std::option::Option<f64>")]
+        #[cfg_attr(feature = "schemars", schemars(with = "::std::option::Option<f64>"))]
+        #[serde(default, deserialize_with = "crate::money::option_decimal")]
         pub amount: ::std::option::Option<::rust_decimal::Decimal>,
         ///Id of the line item.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1086,17 +914,12 @@ written items in `data`, the failures in `errors` and the counts in `meta`.*/
         }
     }
     ///A gift certificate to put in the cart.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct GiftCertificateRequest {
         ///Value, from 1 to 1000 in the store's default currency.
-        #[schemars(with = "f64")]
+        #[cfg_attr(feature = "schemars", schemars(with = "f64"))]
+        #[serde(deserialize_with = "crate::money::decimal")]
         pub amount: ::rust_decimal::Decimal,
         ///Message for the recipient, at most 200 characters.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1115,17 +938,8 @@ written items in `data`, the failures in `errors` and the counts in `meta`.*/
         }
     }
     ///Message for the recipient, at most 200 characters.
-    #[derive(
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[serde(transparent)]
     pub struct GiftCertificateRequestMessage(::std::string::String);
     impl ::std::ops::Deref for GiftCertificateRequestMessage {
@@ -1190,9 +1004,9 @@ written items in `data`, the failures in `errors` and the counts in `meta`.*/
         Hash,
         Ord,
         PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
+        PartialOrd
     )]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub enum GiftCertificateTheme {
         Birthday,
         Boy,
@@ -1246,19 +1060,13 @@ written items in `data`, the failures in `errors` and the counts in `meta`.*/
         }
     }
     ///Gift wrapping chosen for an item.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema,
-        Default
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct GiftWrapping {
         ///Price of the wrapping.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        #[schemars(with = "::std::option::Option<f64>")]
+        #[cfg_attr(feature = "schemars", schemars(with = "::std::option::Option<f64>"))]
+        #[serde(default, deserialize_with = "crate::money::option_decimal")]
         pub amount: ::std::option::Option<::rust_decimal::Decimal>,
         ///Gift message.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1275,15 +1083,8 @@ written items in `data`, the failures in `errors` and the counts in `meta`.*/
         }
     }
     ///One wrapping choice.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct GiftWrappingDetail {
         ///Id of the gift wrapping option.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1298,15 +1099,8 @@ written items in `data`, the failures in `errors` and the counts in `meta`.*/
         }
     }
     ///Gift wrapping wanted for a line item.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct GiftWrappingRequest {
         ///The wrapping chosen, per unit or for the item.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
@@ -1321,14 +1115,8 @@ written items in `data`, the failures in `errors` and the counts in `meta`.*/
         }
     }
     ///New store-wide cart settings; `allow_purchasing` is required.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct GlobalCartSettingsRequest {
         ///Whether shoppers may buy; when false, purchasing is switched off for the store.
         pub allow_purchasing: bool,
@@ -1341,14 +1129,8 @@ written items in `data`, the failures in `errors` and the counts in `meta`.*/
         }
     }
     ///Store-wide cart settings, wrapped in `data`.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct GlobalCartSettingsResponse {
         pub data: CartSettings,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1372,9 +1154,9 @@ written items in `data`, the failures in `errors` and the counts in `meta`.*/
         Hash,
         Ord,
         PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
+        PartialOrd
     )]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub enum Include {
         #[serde(rename = "redirect_urls")]
         RedirectUrls,
@@ -1434,14 +1216,8 @@ written items in `data`, the failures in `errors` and the counts in `meta`.*/
         }
     }
     ///A coupon applied to one item.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct ItemCoupon {
         ///The coupon code.
         pub code: ::std::string::String,
@@ -1450,7 +1226,8 @@ written items in `data`, the failures in `errors` and the counts in `meta`.*/
             rename = "discountAmount",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        #[schemars(with = "::std::option::Option<f64>")]
+        #[cfg_attr(feature = "schemars", schemars(with = "::std::option::Option<f64>"))]
+        #[serde(default, deserialize_with = "crate::money::option_decimal")]
         pub discount_amount: ::std::option::Option<::rust_decimal::Decimal>,
         /**Kind of discount: 0 per item, 1 percentage, 2 on the total, 3 shipping, 4 free shipping,
 5 promotion (5 is listed for cart-level coupons and accepted here too).*/
@@ -1476,7 +1253,8 @@ written items in `data`, the failures in `errors` and the counts in `meta`.*/
             rename = "totalDiscount",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        #[schemars(with = "::std::option::Option<f64>")]
+        #[cfg_attr(feature = "schemars", schemars(with = "::std::option::Option<f64>"))]
+        #[serde(default, deserialize_with = "crate::money::option_decimal")]
         pub total_discount: ::std::option::Option<::rust_decimal::Decimal>,
         #[serde(flatten)]
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
@@ -1487,11 +1265,15 @@ written items in `data`, the failures in `errors` and the counts in `meta`.*/
         }
     }
     ///Coupons applied to an item; a list, or (as published) a number.
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[serde(untagged)]
     pub enum ItemCoupons {
         List(::std::vec::Vec<ItemCoupon>),
-        Amount(#[schemars(with = "f64")] ::rust_decimal::Decimal),
+        Amount(
+            #[cfg_attr(feature = "schemars", schemars(with = "f64"))]
+            ::rust_decimal::Decimal,
+        ),
     }
     impl ::std::convert::From<::std::vec::Vec<ItemCoupon>> for ItemCoupons {
         fn from(value: ::std::vec::Vec<ItemCoupon>) -> Self {
@@ -1515,9 +1297,9 @@ written items in `data`, the failures in `errors` and the counts in `meta`.*/
         Hash,
         Ord,
         PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
+        PartialOrd
     )]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub enum KnownCouponType {
         #[serde(rename = "0")]
         PerItemDiscount,
@@ -1589,9 +1371,9 @@ clients may read), `write` (other API clients may read and write), `read_and_sf_
         Hash,
         Ord,
         PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
+        PartialOrd
     )]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub enum KnownMetafieldPermissionSet {
         #[serde(rename = "app_only")]
         AppOnly,
@@ -1657,9 +1439,9 @@ clients may read), `write` (other API clients may read and write), `read_and_sf_
         Hash,
         Ord,
         PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
+        PartialOrd
     )]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub enum KnownMetafieldResourceType {
         #[serde(rename = "brand")]
         Brand,
@@ -1716,21 +1498,16 @@ clients may read), `write` (other API clients may read and write), `read_and_sf_
     }
     /**A catalog product to put in the cart: either with `variant_id`, or (for products with
 modifiers) with `option_selections` describing variant and modifier choices.*/
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct LineItemRequest {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub gift_wrapping: ::std::option::Option<GiftWrappingRequest>,
         /**Price override for one item. An overridden price makes the item ineligible for
 product-level promotions unless the store's promotion settings allow it.*/
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        #[schemars(with = "::std::option::Option<f64>")]
+        #[cfg_attr(feature = "schemars", schemars(with = "::std::option::Option<f64>"))]
+        #[serde(default, deserialize_with = "crate::money::option_decimal")]
         pub list_price: ::std::option::Option<::rust_decimal::Decimal>,
         ///Product name override.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1752,15 +1529,8 @@ product-level promotions unless the store's promotion settings allow it.*/
         }
     }
     ///The items of a cart, by kind.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema,
-        Default
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct LineItems {
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub custom_items: ::std::vec::Vec<CustomItem>,
@@ -1779,15 +1549,8 @@ product-level promotions unless the store's promotion settings allow it.*/
         }
     }
     ///Custom data that an app stores on a cart.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema,
-        Default
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct Metafield {
         ///When the metafield was created.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1835,14 +1598,8 @@ the same id as an integer.*/
         }
     }
     ///A metafield to create, with the cart it belongs to.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct MetafieldBatchCreateItem {
         ///Description of the metafield.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1863,17 +1620,8 @@ the same id as an integer.*/
         }
     }
     ///Description of the metafield.
-    #[derive(
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[serde(transparent)]
     pub struct MetafieldBatchCreateItemDescription(::std::string::String);
     impl ::std::ops::Deref for MetafieldBatchCreateItemDescription {
@@ -1929,17 +1677,8 @@ the same id as an integer.*/
         }
     }
     ///Name of the field.
-    #[derive(
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[serde(transparent)]
     pub struct MetafieldBatchCreateItemKey(::std::string::String);
     impl ::std::ops::Deref for MetafieldBatchCreateItemKey {
@@ -1996,17 +1735,8 @@ the same id as an integer.*/
         }
     }
     ///Namespace that groups metafields.
-    #[derive(
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[serde(transparent)]
     pub struct MetafieldBatchCreateItemNamespace(::std::string::String);
     impl ::std::ops::Deref for MetafieldBatchCreateItemNamespace {
@@ -2065,17 +1795,8 @@ the same id as an integer.*/
         }
     }
     ///Value of the field.
-    #[derive(
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[serde(transparent)]
     pub struct MetafieldBatchCreateItemValue(::std::string::String);
     impl ::std::ops::Deref for MetafieldBatchCreateItemValue {
@@ -2133,15 +1854,8 @@ the same id as an integer.*/
         }
     }
     ///Ids of the metafields deleted by a batch call.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema,
-        Default
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct MetafieldBatchDeleteResponse {
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub data: ::std::vec::Vec<i64>,
@@ -2159,15 +1873,8 @@ the same id as an integer.*/
         }
     }
     ///Metafields written by a batch call.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema,
-        Default
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct MetafieldBatchResponse {
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub data: ::std::vec::Vec<Metafield>,
@@ -2185,14 +1892,8 @@ the same id as an integer.*/
         }
     }
     ///New values for an existing metafield.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct MetafieldBatchUpdateItem {
         ///Description of the metafield.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2213,17 +1914,8 @@ the same id as an integer.*/
         }
     }
     ///Description of the metafield.
-    #[derive(
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[serde(transparent)]
     pub struct MetafieldBatchUpdateItemDescription(::std::string::String);
     impl ::std::ops::Deref for MetafieldBatchUpdateItemDescription {
@@ -2279,17 +1971,8 @@ the same id as an integer.*/
         }
     }
     ///Name of the field.
-    #[derive(
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[serde(transparent)]
     pub struct MetafieldBatchUpdateItemKey(::std::string::String);
     impl ::std::ops::Deref for MetafieldBatchUpdateItemKey {
@@ -2346,17 +2029,8 @@ the same id as an integer.*/
         }
     }
     ///Namespace that groups metafields.
-    #[derive(
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[serde(transparent)]
     pub struct MetafieldBatchUpdateItemNamespace(::std::string::String);
     impl ::std::ops::Deref for MetafieldBatchUpdateItemNamespace {
@@ -2415,17 +2089,8 @@ the same id as an integer.*/
         }
     }
     ///Value of the field.
-    #[derive(
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[serde(transparent)]
     pub struct MetafieldBatchUpdateItemValue(::std::string::String);
     impl ::std::ops::Deref for MetafieldBatchUpdateItemValue {
@@ -2483,17 +2148,8 @@ the same id as an integer.*/
         }
     }
     ///Description of the metafield.
-    #[derive(
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[serde(transparent)]
     pub struct MetafieldDescription(::std::string::String);
     impl ::std::ops::Deref for MetafieldDescription {
@@ -2557,9 +2213,9 @@ the same id as an integer.*/
         Hash,
         Ord,
         PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
+        PartialOrd
     )]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub enum MetafieldField {
         #[serde(rename = "resource_id")]
         ResourceId,
@@ -2635,17 +2291,8 @@ the same id as an integer.*/
         }
     }
     ///Name of the field.
-    #[derive(
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[serde(transparent)]
     pub struct MetafieldKey(::std::string::String);
     impl ::std::ops::Deref for MetafieldKey {
@@ -2702,15 +2349,8 @@ the same id as an integer.*/
         }
     }
     ///A page of metafields with paging data.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema,
-        Default
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct MetafieldListResponse {
         ///The metafields of this page.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
@@ -2726,17 +2366,8 @@ the same id as an integer.*/
         }
     }
     ///Namespace that groups metafields.
-    #[derive(
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[serde(transparent)]
     pub struct MetafieldNamespace(::std::string::String);
     impl ::std::ops::Deref for MetafieldNamespace {
@@ -2795,7 +2426,8 @@ the same id as an integer.*/
     /**Who may see and change the metafield: `app_only` (only the owning app), `read` (other API
 clients may read), `write` (other API clients may read and write), `read_and_sf_access`
 (read, also on the storefront), `write_and_sf_access` (read and write, also on the storefront).*/
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[serde(untagged)]
     pub enum MetafieldPermissionSet {
         Known(KnownMetafieldPermissionSet),
@@ -2815,14 +2447,8 @@ clients may read), `write` (other API clients may read and write), `read_and_sf_
         }
     }
     ///Writable fields of a metafield.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct MetafieldRequest {
         ///Description of the metafield.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2841,17 +2467,8 @@ clients may read), `write` (other API clients may read and write), `read_and_sf_
         }
     }
     ///Description of the metafield.
-    #[derive(
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[serde(transparent)]
     pub struct MetafieldRequestDescription(::std::string::String);
     impl ::std::ops::Deref for MetafieldRequestDescription {
@@ -2905,17 +2522,8 @@ clients may read), `write` (other API clients may read and write), `read_and_sf_
         }
     }
     ///Name of the field.
-    #[derive(
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[serde(transparent)]
     pub struct MetafieldRequestKey(::std::string::String);
     impl ::std::ops::Deref for MetafieldRequestKey {
@@ -2972,17 +2580,8 @@ clients may read), `write` (other API clients may read and write), `read_and_sf_
         }
     }
     ///Namespace that groups metafields.
-    #[derive(
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[serde(transparent)]
     pub struct MetafieldRequestNamespace(::std::string::String);
     impl ::std::ops::Deref for MetafieldRequestNamespace {
@@ -3039,17 +2638,8 @@ clients may read), `write` (other API clients may read and write), `read_and_sf_
         }
     }
     ///Value of the field.
-    #[derive(
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[serde(transparent)]
     pub struct MetafieldRequestValue(::std::string::String);
     impl ::std::ops::Deref for MetafieldRequestValue {
@@ -3106,7 +2696,8 @@ clients may read), `write` (other API clients may read and write), `read_and_sf_
         }
     }
     ///Kind of resource a metafield belongs to (always `cart` here).
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[serde(untagged)]
     pub enum MetafieldResourceType {
         Known(KnownMetafieldResourceType),
@@ -3126,14 +2717,8 @@ clients may read), `write` (other API clients may read and write), `read_and_sf_
         }
     }
     ///One metafield, wrapped in `data`.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct MetafieldResponse {
         pub data: Metafield,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -3147,17 +2732,8 @@ clients may read), `write` (other API clients may read and write), `read_and_sf_
         }
     }
     ///Value of the field.
-    #[derive(
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[serde(transparent)]
     pub struct MetafieldValue(::std::string::String);
     impl ::std::ops::Deref for MetafieldValue {
@@ -3214,14 +2790,8 @@ clients may read), `write` (other API clients may read and write), `read_and_sf_
         }
     }
     ///A date chosen for a date modifier, as strings.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct OptionDateValue {
         pub day: ::std::string::String,
         pub month: ::std::string::String,
@@ -3234,14 +2804,8 @@ clients may read), `write` (other API clients may read and write), `read_and_sf_
     }
     /**A file for a file-upload modifier. No published schema lists its fields; the two names
 here come from the published create-cart example for file uploads.*/
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct OptionFileValue {
         ///Name of the file as uploaded.
         #[serde(rename = "originalName")]
@@ -3256,15 +2820,8 @@ here come from the published create-cart example for file uploads.*/
         }
     }
     ///One chosen option or modifier value.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct OptionSelection {
         ///Override for the option or modifier name.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -3298,7 +2855,8 @@ here come from the published create-cart example for file uploads.*/
     /**The chosen value; its form follows the value data of the option or modifier:
 a value id or a Unix timestamp (integer), text for text modifiers (string), a date object,
 or an uploaded file object.*/
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[serde(untagged)]
     pub enum OptionValue {
         Id(i64),
@@ -3322,15 +2880,8 @@ or an uploaded file object.*/
         }
     }
     ///Page-based paging data.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema,
-        Default
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct Pagination {
         ///Number of items on this page.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -3358,15 +2909,8 @@ or an uploaded file object.*/
         }
     }
     ///Links (or cursors) to neighbouring pages.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema,
-        Default
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct PaginationLinks {
         ///This page.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -3386,7 +2930,8 @@ or an uploaded file object.*/
         }
     }
     ///An item that was written despite the failure of others; a metafield, or the id of a deleted metafield.
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[serde(untagged)]
     pub enum PartialSuccessItem {
         Metafield(Metafield),
@@ -3403,34 +2948,32 @@ or an uploaded file object.*/
         }
     }
     ///A catalog product that is shipped.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct PhysicalItem {
         ///Whether a promotion added this item.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub added_by_promotion: ::std::option::Option<bool>,
         ///What coupons take off this item.
-        #[schemars(with = "f64")]
+        #[cfg_attr(feature = "schemars", schemars(with = "f64"))]
+        #[serde(deserialize_with = "crate::money::decimal")]
         pub coupon_amount: ::rust_decimal::Decimal,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub coupons: ::std::option::Option<ItemCoupons>,
         ///Everything taken off this item, coupons and cart-level discounts included.
-        #[schemars(with = "f64")]
+        #[cfg_attr(feature = "schemars", schemars(with = "f64"))]
+        #[serde(deserialize_with = "crate::money::decimal")]
         pub discount_amount: ::rust_decimal::Decimal,
         ///Discounts applied to this item.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub discounts: ::std::vec::Vec<AppliedDiscount>,
         ///`list_price` times the quantity.
-        #[schemars(with = "f64")]
+        #[cfg_attr(feature = "schemars", schemars(with = "f64"))]
+        #[serde(deserialize_with = "crate::money::decimal")]
         pub extended_list_price: ::rust_decimal::Decimal,
         ///`sale_price` times the quantity.
-        #[schemars(with = "f64")]
+        #[cfg_attr(feature = "schemars", schemars(with = "f64"))]
+        #[serde(deserialize_with = "crate::money::decimal")]
         pub extended_sale_price: ::rust_decimal::Decimal,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub gift_wrapping: ::std::option::Option<GiftWrapping>,
@@ -3445,7 +2988,8 @@ or an uploaded file object.*/
         pub is_require_shipping: bool,
         /**Net price of one item before discounts and coupons; taken from the product's default price
 or, where set, its sale price.*/
-        #[schemars(with = "f64")]
+        #[cfg_attr(feature = "schemars", schemars(with = "f64"))]
+        #[serde(deserialize_with = "crate::money::decimal")]
         pub list_price: ::rust_decimal::Decimal,
         ///Product name of the item.
         pub name: ::std::string::String,
@@ -3454,7 +2998,8 @@ or, where set, its sale price.*/
         pub options: ::std::vec::Vec<ProductOption>,
         ///Default price of the product as set in the control panel.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        #[schemars(with = "::std::option::Option<f64>")]
+        #[cfg_attr(feature = "schemars", schemars(with = "::std::option::Option<f64>"))]
+        #[serde(default, deserialize_with = "crate::money::option_decimal")]
         pub original_price: ::std::option::Option<::rust_decimal::Decimal>,
         ///For an item that is part of a bundle, the id of its parent; null otherwise.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -3468,7 +3013,8 @@ or, where set, its sale price.*/
         ///How many of this item are in the cart.
         pub quantity: i64,
         ///Price of one item after all discounts, before tax.
-        #[schemars(with = "f64")]
+        #[cfg_attr(feature = "schemars", schemars(with = "f64"))]
+        #[serde(deserialize_with = "crate::money::decimal")]
         pub sale_price: ::rust_decimal::Decimal,
         ///SKU of the variant.
         pub sku: ::std::string::String,
@@ -3487,14 +3033,8 @@ or, where set, its sale price.*/
         }
     }
     ///An option or modifier value chosen for an item (field names are camelCase in the API).
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct ProductOption {
         ///Name of the option, such as Size.
         pub name: ::std::string::String,
@@ -3518,7 +3058,8 @@ or, where set, its sale price.*/
         }
     }
     ///The promotion banners the cart qualifies for.
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[serde(untagged)]
     pub enum PromotionBanners {
         List(::std::vec::Vec<Banner>),
@@ -3535,15 +3076,8 @@ or, where set, its sale price.*/
         }
     }
     ///Options for new redirect URLs.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct RedirectUrlsRequest {
         ///Query string parameters to add to the URLs, as name to value.
         #[serde(
@@ -3561,14 +3095,8 @@ or, where set, its sale price.*/
         }
     }
     ///Fresh redirect URLs, wrapped in `data`.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct RedirectUrlsResponse {
         pub data: crate::RedirectUrls,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -3582,7 +3110,8 @@ or, where set, its sale price.*/
         }
     }
     ///Extra data about the response; usually empty. Arrives as `{}` or, on some answers, as `[]`.
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[serde(untagged)]
     pub enum ResponseMeta {
         Fields(::serde_json::Map<::std::string::String, ::serde_json::Value>),
@@ -3613,9 +3142,9 @@ or, where set, its sale price.*/
         Hash,
         Ord,
         PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
+        PartialOrd
     )]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub enum SortDirection {
         #[serde(rename = "asc")]
         Asc,
@@ -3659,14 +3188,8 @@ or, where set, its sale price.*/
         }
     }
     ///A cart wrapped in `data`, with `data` present.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct WrappedCart {
         pub data: Cart,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -3680,15 +3203,8 @@ or, where set, its sale price.*/
         }
     }
     ///Counts for a batch write.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema,
-        Default
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct WriteCollectionMeta {
         ///Number of items that failed.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]

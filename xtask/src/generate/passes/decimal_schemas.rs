@@ -1,10 +1,15 @@
-//! Pass `decimal_schemas`: exact decimals describe themselves as numbers.
+//! Pass `decimal_schemas`: exact decimals read as written and describe
+//! themselves as numbers.
 //!
-//! Every generated type derives `schemars::JsonSchema`. `rust_decimal`'s
-//! `Decimal` has no schemars 0.8 implementation of its own (schemars' one
-//! describes it as a string, while the SDK sends it as a JSON number), so
-//! each field holding a decimal gets `#[schemars(with = "...")]` naming the
-//! same shape with `f64`: the schema says "number", as the wire does.
+//! - Every generated type derives `schemars::JsonSchema`. `rust_decimal`'s
+//!   `Decimal` has no schemars 0.8 implementation of its own (schemars' one
+//!   describes it as a string, while the SDK sends it as a JSON number), so
+//!   each field holding a decimal gets `#[schemars(with = "...")]` naming
+//!   the same shape with `f64`: the schema says "number", as the wire does.
+//! - `Decimal`'s own `Deserialize` reads a JSON decimal by formatting the
+//!   `f64` into a `String` and parsing it; in the SDK, a field that is a
+//!   `Decimal` or an `Option<Decimal>` reads through `crate::money`, which
+//!   does the same without the allocation (a quarter of a cart's decoding).
 
 use quote::ToTokens;
 use syn::visit_mut::VisitMut;
@@ -14,11 +19,11 @@ use super::module_items;
 const DECIMAL: &str = "::rust_decimal::Decimal";
 
 /// Rewrites the types of `file`.
-pub fn apply(file: &mut syn::File) {
+pub fn apply(file: &mut syn::File, fast_reads: bool) {
     let Some(items) = module_items(file, "types") else {
         return;
     };
-    let mut fields = Fields;
+    let mut fields = Fields { fast_reads };
     for item in items.iter_mut() {
         match item {
             syn::Item::Struct(structure) => fields.visit_item_struct_mut(structure),
@@ -28,14 +33,46 @@ pub fn apply(file: &mut syn::File) {
     }
 }
 
-struct Fields;
+struct Fields {
+    fast_reads: bool,
+}
 
 impl VisitMut for Fields {
     fn visit_field_mut(&mut self, field: &mut syn::Field) {
         let text = field.ty.to_token_stream().to_string().replace(' ', "");
-        if text.contains(DECIMAL) {
-            let with = text.replace(DECIMAL, "f64");
-            field.attrs.push(syn::parse_quote!(#[schemars(with = #with)]));
+        if !text.contains(DECIMAL) {
+            return;
+        }
+        let with = text.replace(DECIMAL, "f64");
+        field.attrs.push(syn::parse_quote!(#[schemars(with = #with)]));
+        // Named fields only: a union's variants decode through `crate::union`.
+        if !self.fast_reads || field.ident.is_none() {
+            return;
+        }
+        let has_default = field.attrs.iter().any(|a| {
+            a.path().is_ident("serde") && a.to_token_stream().to_string().replace(' ', "").contains("(default")
+        });
+        let typify_reader = |a: &syn::Attribute| {
+            a.path().is_ident("serde") && a.to_token_stream().to_string().contains("deserialize_with")
+        };
+        if text == DECIMAL {
+            field
+                .attrs
+                .push(syn::parse_quote!(#[serde(deserialize_with = "crate::money::decimal")]));
+        } else if text == format!("::std::option::Option<{DECIMAL}>") {
+            // typify's `Option::deserialize` marks a required nullable field; otherwise the
+            // field may be left out, which a `deserialize_with` needs `default` for.
+            let required = field.attrs.iter().any(typify_reader);
+            field.attrs.retain(|a| !typify_reader(a));
+            if required || has_default {
+                field
+                    .attrs
+                    .push(syn::parse_quote!(#[serde(deserialize_with = "crate::money::option_decimal")]));
+            } else {
+                field
+                    .attrs
+                    .push(syn::parse_quote!(#[serde(default, deserialize_with = "crate::money::option_decimal")]));
+            }
         }
     }
 }
@@ -50,17 +87,33 @@ mod tests {
     fn decimal_fields_are_numbers_in_the_schema() {
         let mut file: syn::File = parse_quote! {
             pub mod types {
-                pub struct Cart { pub cart_amount: ::rust_decimal::Decimal, pub id: String }
+                pub struct Cart {
+                    pub cart_amount: ::rust_decimal::Decimal,
+                    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+                    pub manual_discount_amount: ::std::option::Option<::rust_decimal::Decimal>,
+                    pub id: String
+                }
                 pub enum ItemCoupons { Amount(::std::option::Option<::rust_decimal::Decimal>) }
             }
         };
-        apply(&mut file);
+        apply(&mut file, true);
         let text = file.to_token_stream().to_string().replace(' ', "");
-        assert!(text.contains("#[schemars(with=\"f64\")]pubcart_amount"), "{text}");
+        assert!(
+            text.contains(
+                "#[schemars(with=\"f64\")]#[serde(deserialize_with=\"crate::money::decimal\")]pubcart_amount"
+            ),
+            "{text}"
+        );
         assert!(
             text.contains("Amount(#[schemars(with=\"::std::option::Option<f64>\")]"),
             "{text}"
         );
         assert!(text.contains("pubid:String"), "{text}");
+        assert!(
+            text.contains(
+                "#[serde(default,deserialize_with=\"crate::money::option_decimal\")]pubmanual_discount_amount"
+            ),
+            "{text}"
+        );
     }
 }

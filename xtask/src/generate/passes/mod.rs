@@ -7,11 +7,13 @@
 //! - [`lenient_ids`]: ids that arrive as numbers or numeric strings are `i64`;
 //! - [`decimal_schemas`]: exact decimals describe themselves as numbers;
 //! - [`defaults`]: objects whose fields are all optional have `Default`;
-//! - [`union_errors`]: a body that fits no form of a union says why, by field.
+//! - [`union_errors`]: a body that fits no form of a union says why, by field;
+//! - [`optional_schemas`]: JSON Schemas of the types only with the `schemars` feature.
 
 pub mod decimal_schemas;
 pub mod defaults;
 pub mod lenient_ids;
+pub mod optional_schemas;
 pub mod private_constructors;
 pub mod send_errors;
 pub mod union_errors;
@@ -26,13 +28,14 @@ use super::Flavour;
 /// normalized `doc`.
 pub fn apply(file: &mut syn::File, doc: &Value, flavour: Flavour) -> Result<()> {
     variant_names::apply(file, doc)?;
-    decimal_schemas::apply(file);
+    decimal_schemas::apply(file, flavour == Flavour::Sdk);
     defaults::apply(file);
     if flavour == Flavour::Sdk {
         lenient_ids::apply(file);
         union_errors::apply(file)?;
         send_errors::apply(file)?;
         private_constructors::apply(file);
+        optional_schemas::apply(file);
     }
     Ok(())
 }

@@ -1,0 +1,166 @@
+//! What the SDK costs on top of the work any client does, measured side by
+//! side in one run (`cargo bench -p bigcommerce-carts --bench overhead`):
+//!
+//! - **call**: `get_cart()` through the SDK against the same request made
+//!   with the same `reqwest::Client` and decoded into the same type, served
+//!   by one loopback server;
+//! - **decode**: decoding a cart answer into the SDK's types against decoding
+//!   the same bytes into `serde_json::Value`.
+//!
+//! The two sides alternate in small batches (and which goes first alternates
+//! too), so that the machine's drift over a run does not decide; each round
+//! gives one ratio, and the median of the rounds is reported. The cart is the
+//! first argument's file (a whole `{"data": cart, "meta": {}}` answer), else
+//! a recorded answer of this repository.
+
+use std::time::{Duration, Instant};
+
+use bigcommerce_carts::carts::types::CartResponse;
+use bigcommerce_carts::{Client, RetryPolicy, Uuid};
+use tokio::net::TcpListener;
+
+const ROUNDS: usize = 41;
+const CALLS_PER_BATCH: usize = 100;
+const DECODES_PER_BATCH: usize = 2_000;
+const CART_ID: &str = "70a3788e-6b66-4091-b506-5f0086ecc99f";
+
+/// A cart answer: the file given, else the recorded `getCart` answer of the contract tests.
+fn cart_answer() -> (String, Vec<u8>) {
+    if let Some(path) = std::env::args().skip(1).find(|a| !a.starts_with('-')) {
+        let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+        return (path, bytes);
+    }
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../contract-tests/cassettes/carts.v3/createCart--include-redirect-urls.yaml"
+    );
+    let cassette: serde_json::Value =
+        serde_yaml_ng::from_str(&std::fs::read_to_string(path).expect("the cassette")).expect("YAML");
+    let body = serde_json::to_vec(&cassette["response"]["body"]).expect("JSON");
+    (
+        "contract-tests/cassettes/carts.v3/createCart--include-redirect-urls.yaml".into(),
+        body,
+    )
+}
+
+/// Serves `body` as the answer to every request, with axum on a loopback port.
+async fn serve(body: Vec<u8>) -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").await.expect("a port");
+    let address = listener.local_addr().expect("an address");
+    let body = axum::body::Bytes::from(body);
+    let app = axum::Router::new().fallback(move || {
+        let body = body.clone();
+        async move { ([(axum::http::header::CONTENT_TYPE, "application/json")], body) }
+    });
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    format!("http://{address}")
+}
+
+fn median(mut values: Vec<f64>) -> f64 {
+    values.sort_by(f64::total_cmp);
+    values[values.len() / 2]
+}
+
+/// Times `batch` runs of each side, alternating, and gives the median ratio `a / b`.
+async fn ratio<A, B, FA, FB>(rounds: usize, mut a: A, mut b: B) -> (f64, Duration, Duration)
+where
+    A: FnMut() -> FA,
+    B: FnMut() -> FB,
+    FA: std::future::Future<Output = ()>,
+    FB: std::future::Future<Output = ()>,
+{
+    let mut ratios = Vec::with_capacity(rounds);
+    let (mut total_a, mut total_b) = (Duration::ZERO, Duration::ZERO);
+    for round in 0..rounds {
+        let (time_a, time_b) = if round % 2 == 0 {
+            let started = Instant::now();
+            a().await;
+            let time_a = started.elapsed();
+            let started = Instant::now();
+            b().await;
+            (time_a, started.elapsed())
+        } else {
+            let started = Instant::now();
+            b().await;
+            let time_b = started.elapsed();
+            let started = Instant::now();
+            a().await;
+            (started.elapsed(), time_b)
+        };
+        total_a += time_a;
+        total_b += time_b;
+        ratios.push(time_a.as_secs_f64() / time_b.as_secs_f64());
+    }
+    (median(ratios), total_a, total_b)
+}
+
+#[tokio::main(flavor = "current_thread")]
+async fn main() {
+    let (source, body) = cart_answer();
+    serde_json::from_slice::<CartResponse>(&body).expect("the cart answer decodes");
+    let base = serve(body.clone()).await;
+    let id: Uuid = CART_ID.parse().expect("a UUID");
+
+    let http = bigcommerce_carts::http_client_builder()
+        .expect("TLS set-up")
+        .build()
+        .expect("an HTTP client");
+    let sdk = Client::builder("bench", "bench-token")
+        .base_url(&base)
+        .http_client(http.clone())
+        .retry(RetryPolicy::never())
+        .build()
+        .expect("a client");
+
+    let sdk_batch = || async {
+        for _ in 0..CALLS_PER_BATCH {
+            let cart = sdk.carts().get_cart().cart_id(id).send().await.expect("an answer");
+            std::hint::black_box(cart.into_inner());
+        }
+    };
+    let raw_batch = || async {
+        for _ in 0..CALLS_PER_BATCH {
+            // What a caller of reqwest writes: the URL of this cart, the token, JSON.
+            let response = http
+                .get(format!("{base}/carts/{id}"))
+                .header("x-auth-token", "bench-token")
+                .header("accept", "application/json")
+                .send()
+                .await
+                .expect("an answer");
+            let bytes = response.bytes().await.expect("a body");
+            let cart: CartResponse = serde_json::from_slice(&bytes).expect("a cart");
+            std::hint::black_box(cart);
+        }
+    };
+    // Warm up connections and caches on both sides.
+    sdk_batch().await;
+    raw_batch().await;
+    let (call, sdk_total, raw_total) = ratio(ROUNDS, sdk_batch, raw_batch).await;
+    let calls = (ROUNDS * CALLS_PER_BATCH) as f64;
+
+    let typed = || async {
+        for _ in 0..DECODES_PER_BATCH {
+            std::hint::black_box(serde_json::from_slice::<CartResponse>(&body).expect("a cart"));
+        }
+    };
+    let value = || async {
+        for _ in 0..DECODES_PER_BATCH {
+            std::hint::black_box(serde_json::from_slice::<serde_json::Value>(&body).expect("JSON"));
+        }
+    };
+    let (decode, typed_total, value_total) = ratio(ROUNDS, typed, value).await;
+    let decodes = (ROUNDS * DECODES_PER_BATCH) as f64;
+
+    println!("cart: {source} ({} bytes)", body.len());
+    println!(
+        "call:   SDK get_cart {:.1} µs, reqwest + the same typed decode {:.1} µs; median ratio {call:.3} ({ROUNDS} rounds of {CALLS_PER_BATCH} calls each)",
+        sdk_total.as_secs_f64() * 1e6 / calls,
+        raw_total.as_secs_f64() * 1e6 / calls,
+    );
+    println!(
+        "decode: typed {:.2} µs, serde_json::Value {:.2} µs; median ratio {decode:.3} ({ROUNDS} rounds of {DECODES_PER_BATCH} decodes each)",
+        typed_total.as_secs_f64() * 1e6 / decodes,
+        value_total.as_secs_f64() * 1e6 / decodes,
+    );
+}
