@@ -32,6 +32,9 @@ pub enum ProvenanceKind {
     PayloadShape,
     /// Recorded from a real store (secrets redacted).
     LiveRecording,
+    /// Recorded from this repository's simulator: the simulator's answers,
+    /// not the API's; such cassettes show the scenario replays, not new facts.
+    SimulatorRecording,
 }
 
 /// The provenance block of a cassette.
@@ -200,7 +203,11 @@ pub fn load(root: &Path, path: &Path) -> Result<Cassette, CassetteError> {
             cassette.request.path
         )));
     }
-    if cassette.provenance.kind == ProvenanceKind::LiveRecording && cassette.provenance.recorded.is_none() {
+    if matches!(
+        cassette.provenance.kind,
+        ProvenanceKind::LiveRecording | ProvenanceKind::SimulatorRecording
+    ) && cassette.provenance.recorded.is_none()
+    {
         return Err(invalid("provenance.recorded: a live recording needs its date".into()));
     }
     cassette.api = Some(api);

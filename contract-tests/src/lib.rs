@@ -1,12 +1,16 @@
-//! Contract tests for `bigcommerce-carts`: recorded interactions
-//! ([`cassette`]) replayed over HTTP against the SDK ([`replay`]), and the
-//! documented rules of the Carts APIs ([`rules`]) checked on them; [`suite`]
-//! runs it all for `cargo xtask conformance`.
+//! The conformance gate of `bigcommerce-carts`: recorded interactions
+//! ([`cassette`]) and a live scenario against a server ([`live`]) replayed
+//! over HTTP against the SDK ([`replay`]), the documented rules of the Carts
+//! APIs ([`rules`]) judged on them, and properties of the SDK against the
+//! specs ([`properties`]). [`gate`] runs it all once for `cargo xtask
+//! conformance`; [`report`] writes what it found.
 
 pub mod cassette;
 pub mod compare;
 pub mod dispatch;
+pub mod gate;
 pub mod live;
+pub mod properties;
 pub mod replay;
 pub mod report;
 pub mod round_trip;

@@ -42,7 +42,16 @@ pub struct Replay {
 }
 
 /// Serves the cassette's response on 127.0.0.1 and makes the SDK call.
+///
+/// Outside tokio's cooperative budget: the local server checks its
+/// expectations when dropped, through a nested executor that waits on a
+/// tokio lock; with many replays in flight in one task, a spent budget would
+/// keep that lock pending forever.
 pub async fn replay(specs: &Specs, cassette: &Cassette) -> Replay {
+    tokio::task::unconstrained(serve_and_call(specs, cassette)).await
+}
+
+async fn serve_and_call(specs: &Specs, cassette: &Cassette) -> Replay {
     let Some(operation) = specs.operation(cassette.api(), &cassette.operation) else {
         let message = format!("{} has no operation {}", cassette.api(), cassette.operation);
         return Replay {

@@ -1,28 +1,31 @@
-//! The conformance report in its three forms: a table for people,
-//! `report.json` for tools, `junit.xml` for CI test views.
+//! The conformance report in its four forms: a table for the terminal,
+//! Markdown for a CI job summary, `report.json` for tools (with every case
+//! behind each rule) and `junit.xml` for CI test views.
 
 use std::fmt::Write as _;
 use std::path::Path;
 
 use quick_junit::{NonSuccessKind, TestCase, TestCaseStatus, TestSuite};
-use serde_json::{Value, json};
+use serde_json::Value;
 
-use crate::rules::Verdict;
+use crate::rules::{RuleResult, Verdict};
 use crate::suite::Report;
 
-/// `{"rules": [{"id", "description", "cases", "result"}], "coverage": {...}}`,
-/// plus each failed rule's `failures` and the cassettes that did not replay.
+/// The whole report as JSON: rules (with the cases behind each), properties,
+/// coverage, replay failures, the live scenario and what it saw.
 pub fn to_json(report: &Report) -> Value {
-    json!({
-        "rules": report.rules,
-        "coverage": report.coverage,
-        "cassettes": report.cassettes,
-        "replay_failures": report.replay_failures,
-        "uncovered": report.uncovered,
-    })
+    serde_json::to_value(report).unwrap_or(Value::Null)
 }
 
-/// A JUnit XML document: one test case per rule and one per cassette replay.
+fn result_word(rule: &RuleResult) -> &'static str {
+    match rule.result {
+        Verdict::Pass => "pass",
+        Verdict::Fail => "FAIL",
+        Verdict::NotCheckable => "not_checkable",
+    }
+}
+
+/// A JUnit XML document: one test case per rule, per property and per failed replay.
 pub fn to_junit(report: &Report) -> String {
     let mut rules = TestSuite::new("conformance rules");
     for rule in &report.rules {
@@ -44,6 +47,20 @@ pub fn to_junit(report: &Report) -> String {
         case.set_classname("rules").set_assertions(rule.cases);
         rules.add_test_case(case);
     }
+    let mut properties = TestSuite::new("properties");
+    for property in &report.properties {
+        let status = match &property.failure {
+            None => TestCaseStatus::success(),
+            Some(failure) => {
+                let mut status = TestCaseStatus::non_success(NonSuccessKind::Failure);
+                status.set_message("a case fails").set_description(failure.as_str());
+                status
+            }
+        };
+        let mut case = TestCase::new(property.id, status);
+        case.set_classname("properties").set_assertions(property.cases as usize);
+        properties.add_test_case(case);
+    }
     let mut replays = TestSuite::new("cassette replays");
     for (name, problems) in &report.replay_failures {
         let mut status = TestCaseStatus::non_success(NonSuccessKind::Failure);
@@ -61,39 +78,57 @@ pub fn to_junit(report: &Report) -> String {
         case.set_classname("coverage");
         replays.add_test_case(case);
     }
-    let passed = report.cassettes.saturating_sub(report.replay_failures.len());
+    if let Some(error) = report.live.as_ref().and_then(|l| l.error.as_ref()) {
+        let mut status = TestCaseStatus::non_success(NonSuccessKind::Error);
+        status.set_message(error.as_str());
+        let mut case = TestCase::new("live scenario", status);
+        case.set_classname("live");
+        replays.add_test_case(case);
+    }
+    let total = report.cassettes + report.live.as_ref().map_or(0, |l| l.interactions);
+    let passed = total.saturating_sub(report.replay_failures.len());
     let mut case = TestCase::new(format!("{passed} cassettes replay exactly"), TestCaseStatus::success());
     case.set_classname("replays");
     replays.add_test_case(case);
     let mut junit = quick_junit::Report::new("bigcommerce-carts conformance");
-    junit.add_test_suites([rules, replays]);
+    junit.add_test_suites([rules, properties, replays]);
     junit.to_string().unwrap_or_default()
 }
 
-/// The rules as a fixed-width table, then coverage and replay figures.
+/// The rules as a fixed-width table, then properties, coverage, replays and the live scenario.
 pub fn to_table(report: &Report) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "{:<28} {:>5}  {:<13} what it checks", "rule", "cases", "result");
     for rule in &report.rules {
-        let result = match rule.result {
-            Verdict::Pass => "pass",
-            Verdict::Fail => "FAIL",
-            Verdict::NotCheckable => "not_checkable",
-        };
-        let what: String = rule.description.chars().take(88).collect();
-        let ellipsis = if rule.description.chars().count() > 88 {
-            "..."
-        } else {
-            ""
-        };
+        let what: String = rule.checks.chars().take(88).collect();
+        let ellipsis = if rule.checks.chars().count() > 88 { "..." } else { "" };
         let _ = writeln!(
             out,
             "{:<28} {:>5}  {:<13} {what}{ellipsis}",
-            rule.id, rule.cases, result
+            rule.id,
+            rule.cases,
+            result_word(rule)
         );
-        if rule.result == Verdict::Fail {
+        if rule.result != Verdict::Pass {
             for failure in rule.failures.iter().take(10) {
                 let _ = writeln!(out, "{:>36}- {failure}", "");
+            }
+        }
+    }
+    if !report.properties.is_empty() {
+        let _ = writeln!(
+            out,
+            "\n{:<28} {:>5}  {:<13} what it checks",
+            "property", "cases", "result"
+        );
+        for property in &report.properties {
+            let result = if property.passed { "pass" } else { "FAIL" };
+            let what: String = property.checks.chars().take(88).collect();
+            let _ = writeln!(out, "{:<28} {:>5}  {:<13} {what}", property.id, property.cases, result);
+            if let Some(failure) = &property.failure {
+                for line in failure.lines().take(10) {
+                    let _ = writeln!(out, "{:>36}- {line}", "");
+                }
             }
         }
     }
@@ -104,10 +139,31 @@ pub fn to_table(report: &Report) -> String {
         .count();
     let _ = writeln!(
         out,
-        "\ncassettes: {} ({} replay exactly); operations with a success and an error case: {covered}/{}",
+        "\nrecorded cassettes: {}; operations with a success and an error case: {covered}/{}",
         report.cassettes,
-        report.cassettes - report.replay_failures.len(),
         report.coverage.len()
+    );
+    if let Some(live) = &report.live {
+        match &live.error {
+            None => {
+                let _ = writeln!(
+                    out,
+                    "live scenario: {} API calls and {} storefront visits against {}",
+                    live.interactions,
+                    live.observations.visits.len(),
+                    live.target
+                );
+            }
+            Some(error) => {
+                let _ = writeln!(out, "live scenario FAIL against {}: {error}", live.target);
+            }
+        }
+    }
+    let total = report.cassettes + report.live.as_ref().map_or(0, |l| l.interactions);
+    let _ = writeln!(
+        out,
+        "replays: {total} ({} exact)",
+        total.saturating_sub(report.replay_failures.len())
     );
     for operation in &report.uncovered {
         let _ = writeln!(out, "uncovered FAIL {operation}");
@@ -119,6 +175,87 @@ pub fn to_table(report: &Report) -> String {
         }
     }
     out
+}
+
+/// The report as Markdown, for `$GITHUB_STEP_SUMMARY`.
+pub fn to_markdown(report: &Report) -> String {
+    let mut out = String::new();
+    let verdict = if report.failed() { "failed" } else { "passed" };
+    let _ = writeln!(out, "## Conformance: {verdict}\n");
+    let _ = writeln!(out, "| rule | cases | result | checks |\n| --- | ---: | --- | --- |");
+    for rule in &report.rules {
+        let result = match rule.result {
+            Verdict::Pass => "pass",
+            Verdict::Fail => "**FAIL**",
+            Verdict::NotCheckable => "not checkable",
+        };
+        let _ = writeln!(
+            out,
+            "| `{}` | {} | {result} | {} |",
+            rule.id,
+            rule.cases,
+            escape(rule.checks)
+        );
+    }
+    if !report.properties.is_empty() {
+        let _ = writeln!(out, "\n| property | cases | result |\n| --- | ---: | --- |");
+        for property in &report.properties {
+            let result = if property.passed { "pass" } else { "**FAIL**" };
+            let _ = writeln!(out, "| `{}` | {} | {result} |", property.id, property.cases);
+        }
+    }
+    let failures: Vec<String> = report
+        .rules
+        .iter()
+        .filter(|r| r.result != Verdict::Pass)
+        .flat_map(|r| {
+            r.failures
+                .iter()
+                .take(5)
+                .map(move |f| format!("- `{}`: {}", r.id, escape(f)))
+        })
+        .chain(report.properties.iter().filter_map(|p| {
+            p.failure
+                .as_ref()
+                .map(|f| format!("- `{}`: {}", p.id, escape(f.lines().next().unwrap_or_default())))
+        }))
+        .chain(report.uncovered.iter().map(|u| format!("- coverage: {}", escape(u))))
+        .chain(
+            report
+                .replay_failures
+                .iter()
+                .map(|(name, problems)| format!("- replay `{name}`: {}", escape(&problems.join("; ")))),
+        )
+        .chain(
+            report
+                .live
+                .iter()
+                .filter_map(|l| l.error.as_ref().map(|e| format!("- live scenario: {}", escape(e)))),
+        )
+        .collect();
+    if !failures.is_empty() {
+        let _ = writeln!(
+            out,
+            "\n### What failed or could not be checked\n\n{}",
+            failures.join("\n")
+        );
+    }
+    let _ = writeln!(
+        out,
+        "\n{} recorded cassettes{}. Every case behind each rule is in `report.json`.",
+        report.cassettes,
+        report.live.as_ref().map_or(String::new(), |l| format!(
+            "; live scenario against `{}`: {} API calls, {} visits",
+            l.target,
+            l.interactions,
+            l.observations.visits.len()
+        ))
+    );
+    out
+}
+
+fn escape(text: &str) -> String {
+    text.replace('|', "\\|").replace('\n', " ")
 }
 
 /// Writes `report.json` and `junit.xml` into `dir`, each through a temporary
@@ -138,17 +275,26 @@ fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
 
 #[cfg(test)]
 mod tests {
+    use serde_json::json;
+
     use super::*;
-    use crate::rules::RuleResult;
+    use crate::properties::PropertyResult;
+    use crate::rules::CaseRecord;
     use crate::suite::Coverage;
 
     fn report() -> Report {
         let rule = |id, result, failures: Vec<&str>| RuleResult {
             id,
-            description: "what",
+            checks: "what",
+            documented: "where",
             cases: 2,
             result,
             failures: failures.into_iter().map(String::from).collect(),
+            checked: vec![CaseRecord {
+                case: "carts.v3/x".into(),
+                holds: true,
+                seen: "201".into(),
+            }],
         };
         Report {
             rules: vec![
@@ -156,24 +302,35 @@ mod tests {
                 rule("b.fail", Verdict::Fail, vec!["case x broke"]),
                 rule("c.later", Verdict::NotCheckable, vec!["needs time"]),
             ],
+            properties: vec![PropertyResult {
+                id: "p.q",
+                checks: "it holds",
+                cases: 0,
+                passed: false,
+                failure: Some("minimal failing input: {}".into()),
+            }],
             coverage: [("getCart".to_string(), Coverage { success: 1, error: 2 })]
                 .into_iter()
                 .collect(),
             replay_failures: Default::default(),
             cassettes: 3,
             uncovered: vec!["carts.v3 listCarts (GET /carts) has no cassette with a success".to_string()],
+            live: None,
         }
     }
 
     #[test]
-    fn json_has_the_documented_shape() {
+    fn json_keeps_the_cases_behind_each_rule() {
         let json = to_json(&report());
+        assert_eq!(json["rules"][0]["id"], "a.pass");
+        assert_eq!(json["rules"][0]["result"], "pass");
         assert_eq!(
-            json["rules"][0],
-            json!({"id": "a.pass", "description": "what", "cases": 2, "result": "pass"})
+            json["rules"][0]["checked"][0],
+            json!({"case": "carts.v3/x", "holds": true, "seen": "201"})
         );
         assert_eq!(json["rules"][1]["result"], "fail");
         assert_eq!(json["rules"][2]["result"], "not_checkable");
+        assert_eq!(json["properties"][0]["passed"], false);
         assert_eq!(json["coverage"]["getCart"], json!({"success": 1, "error": 2}));
     }
 
@@ -183,6 +340,7 @@ mod tests {
         assert!(xml.contains("<testcase name=\"b.fail\""), "{xml}");
         assert!(xml.contains("<failure message=\"1 of 2 cases fail\""), "{xml}");
         assert!(xml.contains("<skipped message=\"needs time\""), "{xml}");
+        assert!(xml.contains("<testcase name=\"p.q\""), "{xml}");
         assert!(xml.contains("coverage: carts.v3 listCarts"), "{xml}");
     }
 
@@ -191,9 +349,19 @@ mod tests {
         let table = to_table(&report());
         assert!(table.contains("b.fail                           2  FAIL"), "{table}");
         assert!(table.contains("- case x broke"), "{table}");
+        assert!(table.contains("p.q                              0  FAIL"), "{table}");
         assert!(
             table.contains("uncovered FAIL carts.v3 listCarts (GET /carts) has no cassette with a success"),
             "{table}"
         );
+    }
+
+    #[test]
+    fn markdown_says_failed_and_lists_what() {
+        let markdown = to_markdown(&report());
+        assert!(markdown.starts_with("## Conformance: failed"), "{markdown}");
+        assert!(markdown.contains("| `b.fail` | 2 | **FAIL** | what |"), "{markdown}");
+        assert!(markdown.contains("- `b.fail`: case x broke"), "{markdown}");
+        assert!(markdown.contains("- `c.later`: needs time"), "{markdown}");
     }
 }

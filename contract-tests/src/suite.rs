@@ -1,14 +1,20 @@
-//! The whole conformance run: replay every cassette, evaluate every rule,
-//! count coverage per operation.
+//! Judging what a run saw: replay every cassette (recorded, and the live
+//! scenario's), evaluate the rules, count recorded cases per operation.
 
 use std::collections::BTreeMap;
 
+use futures_util::StreamExt;
 use serde::Serialize;
 
 use crate::cassette::Cassette;
+use crate::live::Session;
+use crate::properties::PropertyResult;
 use crate::replay::{self, Replay};
-use crate::rules::{self, Case, RuleResult, Verdict};
+use crate::rules::{self, Case, Evidence, Filter, RuleResult, Verdict};
 use crate::spec::Specs;
+
+/// Replays in flight at once: each has its own server on 127.0.0.1.
+const REPLAYS_AT_ONCE: usize = 16;
 
 /// Recorded cases of one operation.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
@@ -19,52 +25,142 @@ pub struct Coverage {
     pub error: usize,
 }
 
+/// The live part of a run.
+#[derive(Debug, Clone, Serialize)]
+pub struct LiveReport {
+    /// What the scenario talked to (the API base URL; no secret).
+    pub target: String,
+    /// API calls made (each replayed like a cassette).
+    pub interactions: usize,
+    /// What it saw of state.
+    pub observations: crate::rules::Observations,
+    /// Why the scenario stopped, when it did.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+}
+
 /// The outcome of a conformance run.
 #[derive(Debug, Clone, Serialize)]
 pub struct Report {
-    /// Every rule with its verdict.
+    /// Every rule judged, with its verdict and cases.
     pub rules: Vec<RuleResult>,
+    /// Every property, with its verdict (empty when they were not run).
+    pub properties: Vec<PropertyResult>,
     /// Recorded cases per operation id (`<api>/<operationId>` where two APIs share an id).
     pub coverage: BTreeMap<String, Coverage>,
-    /// Cassettes that did not replay exactly, with why.
+    /// Cassettes (recorded or live) that did not replay exactly, with why.
     pub replay_failures: BTreeMap<String, Vec<String>>,
-    /// How many cassettes ran.
+    /// How many recorded cassettes ran.
     pub cassettes: usize,
     /// Operations of the specs without a success or an error cassette, with
     /// what they lack: the gate fails on them, so a new operation is named
     /// until it has recordings.
     pub uncovered: Vec<String>,
+    /// The live scenario, when it ran.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub live: Option<LiveReport>,
 }
 
 impl Report {
-    /// Whether anything failed (a rule, or a replay).
+    /// Whether anything failed: a rule, a property, a replay, coverage, the live scenario.
     pub fn failed(&self) -> bool {
         !self.replay_failures.is_empty()
             || !self.uncovered.is_empty()
             || self.rules.iter().any(|r| r.result == Verdict::Fail)
+            || self.properties.iter().any(|p| !p.passed)
+            || self.live.as_ref().is_some_and(|l| l.error.is_some())
     }
 }
 
-/// Replays `cassettes` and evaluates the rules.
-pub async fn run(specs: &Specs, cassettes: &[Cassette]) -> Report {
-    let mut replays: Vec<Replay> = Vec::with_capacity(cassettes.len());
+/// What the live part of a run gave: a session, or why there is none.
+pub enum Live<'a> {
+    /// The scenario did not run.
+    NotRun,
+    /// It ran against `target`.
+    Ran {
+        /// The API base URL.
+        target: String,
+        /// What it gave.
+        session: &'a Session,
+    },
+    /// It stopped early against `target`.
+    Stopped {
+        /// The API base URL.
+        target: String,
+        /// Why.
+        error: String,
+    },
+}
+
+/// Replays the recorded cassettes and the live session's, and judges the
+/// rules `filter` selects.
+pub async fn run(specs: &Specs, recorded: &[Cassette], live: &Live<'_>, filter: &Filter) -> Report {
+    let live_cassettes: &[Cassette] = match live {
+        Live::Ran { session, .. } => &session.cassettes,
+        _ => &[],
+    };
+    let all: Vec<&Cassette> = recorded.iter().chain(live_cassettes).collect();
+    let replays: Vec<Replay> = futures_util::stream::iter(all.iter().map(|c| replay::replay(specs, c)))
+        .buffered(REPLAYS_AT_ONCE)
+        .collect()
+        .await;
     let mut replay_failures = BTreeMap::new();
-    for cassette in cassettes {
-        let replayed = replay::replay(specs, cassette).await;
-        let problems = replay::problems(cassette, &replayed);
+    for (cassette, replayed) in all.iter().zip(&replays) {
+        let problems = replay::problems(cassette, replayed);
         if !problems.is_empty() {
             replay_failures.insert(cassette.name(), problems);
         }
-        replays.push(replayed);
     }
-    let cases: Vec<Case<'_>> = cassettes
+    let cases: Vec<Case<'_>> = all
         .iter()
         .zip(&replays)
         .map(|(cassette, replay)| Case { cassette, replay })
         .collect();
-    let subsets = replay::include_subsets().await;
-    let rules = rules::evaluate(specs, &cases, &subsets);
+    let include_encoding = replay::include_subsets().await;
+    let evidence = Evidence {
+        specs,
+        cases: &cases,
+        include_encoding: &include_encoding,
+        observations: match live {
+            Live::Ran { session, .. } => Some(&session.observations),
+            _ => None,
+        },
+    };
+    let rules = rules::evaluate(&evidence, filter);
+    // Coverage is of the recorded cassettes; a run without them (live only) has none to judge.
+    let (coverage, uncovered) = if recorded.is_empty() && !matches!(live, Live::NotRun) {
+        Default::default()
+    } else {
+        coverage(specs, recorded)
+    };
+    let live = match live {
+        Live::NotRun => None,
+        Live::Ran { target, session } => Some(LiveReport {
+            target: target.clone(),
+            interactions: session.cassettes.len(),
+            observations: session.observations.clone(),
+            error: None,
+        }),
+        Live::Stopped { target, error } => Some(LiveReport {
+            target: target.clone(),
+            interactions: 0,
+            observations: Default::default(),
+            error: Some(error.clone()),
+        }),
+    };
+    Report {
+        rules,
+        properties: Vec::new(),
+        coverage,
+        replay_failures,
+        cassettes: recorded.len(),
+        uncovered,
+        live,
+    }
+}
 
+/// Recorded cases per operation, and the operations lacking a success or an error.
+fn coverage(specs: &Specs, cassettes: &[Cassette]) -> (BTreeMap<String, Coverage>, Vec<String>) {
     let mut coverage = BTreeMap::new();
     let mut uncovered = Vec::new();
     for op in specs.operations() {
@@ -100,13 +196,16 @@ pub async fn run(specs: &Specs, cassettes: &[Cassette]) -> Report {
         }
         coverage.insert(key, counts);
     }
-    Report {
-        rules,
-        coverage,
-        replay_failures,
-        cassettes: cassettes.len(),
-        uncovered,
+    for cassette in cassettes {
+        if specs.operation(cassette.api(), &cassette.operation).is_none() {
+            uncovered.push(format!(
+                "{}: names no operation of spec/{}.yaml",
+                cassette.name(),
+                cassette.api()
+            ));
+        }
     }
+    (coverage, uncovered)
 }
 
 #[cfg(test)]
@@ -130,7 +229,7 @@ mod tests {
             std::fs::write(dir.path().join(name), text).unwrap();
         }
         let specs = Specs::load(dir.path()).unwrap();
-        let report = run(&specs, &[]).await;
+        let report = run(&specs, &[], &Live::NotRun, &Filter::all()).await;
         assert!(report.failed());
         assert!(
             report.uncovered.iter().any(|u| u.starts_with(

@@ -40,10 +40,12 @@ enum Command {
     },
     /// The conformance gate: contract tests and documented rules on the recorded responses; writes
     /// target/conformance/report.json and junit.xml.
+    #[command(disable_help_flag = true)]
     Conformance {
-        /// Also check a real store (needs BIGCOMMERCE_STORE_HASH and BIGCOMMERCE_ACCESS_TOKEN).
-        #[arg(long)]
-        live: bool,
+        /// The gate's own arguments (`cargo xtask conformance --help` lists them): `--live
+        /// --base-url URL` for a server instead of the simulator, `--rules redirect_urls.*`, `--out DIR`.
+        #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+        args: Vec<String>,
     },
     /// What a spec change changes for Rust callers of the SDK, and the version bump it needs.
     Diff {
@@ -76,9 +78,14 @@ enum Command {
         #[arg(long)]
         dry_run: bool,
     },
-    /// Record the live scenario from a real store into contract-tests/cassettes/, secrets redacted (needs
-    /// BIGCOMMERCE_STORE_HASH and BIGCOMMERCE_ACCESS_TOKEN).
-    Record,
+    /// Record the live scenario as cassettes, secrets redacted (from the simulator, or with `--live`
+    /// from BIGCOMMERCE_STORE_HASH and BIGCOMMERCE_ACCESS_TOKEN's store).
+    #[command(disable_help_flag = true)]
+    Record {
+        /// The recorder's own arguments (`cargo xtask record --help` lists them).
+        #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+        args: Vec<String>,
+    },
 }
 
 /// Output formats of `cargo xtask diff`.
@@ -116,9 +123,9 @@ fn run_diff(
     };
     let report = diff::report(changes, &diff::sdk_version(&root)?);
     match format {
-        DiffFormat::Text => print!("{}", diff::to_text(&report)),
-        DiffFormat::Json => println!("{}", serde_json::to_string_pretty(&diff::to_json(&report))?),
-        DiffFormat::Markdown => print!("{}", diff::to_markdown(&report)),
+        DiffFormat::Text => emit(&diff::to_text(&report)),
+        DiffFormat::Json => emit(&format!("{}\n", serde_json::to_string_pretty(&diff::to_json(&report))?)),
+        DiffFormat::Markdown => emit(&diff::to_markdown(&report)),
     }
     let threshold = match fail_on {
         None => return Ok(()),
@@ -138,7 +145,7 @@ fn main() -> Result<()> {
             spec, out: Some(out), ..
         } => {
             let report = generate::standalone::generate_standalone(&spec, &out)?;
-            print!("{report}");
+            emit(&report.to_string());
             if !report.failed.is_empty() {
                 let names: Vec<&str> = report.failed.iter().map(|(spec, _)| spec.as_str()).collect();
                 bail!(
@@ -152,15 +159,15 @@ fn main() -> Result<()> {
         }
         Command::Generate { check, verbose, .. } => {
             let report = generate::generate_sdk(&generate::project_root(), check, verbose)?;
-            print!("{report}");
+            emit(&report.to_string());
             let stale = report.stale();
             if !stale.is_empty() {
                 bail!(generate::stale_message(&stale));
             }
             Ok(())
         }
-        Command::Conformance { live } => conformance::conformance(&generate::project_root(), live),
-        Command::Record => conformance::record(&generate::project_root()),
+        Command::Conformance { args } => conformance::conformance(&generate::project_root(), &args),
+        Command::Record { args } => conformance::record(&generate::project_root(), &args),
         Command::Diff {
             old,
             new,
@@ -176,8 +183,20 @@ fn main() -> Result<()> {
                 today: &today,
                 dry_run,
             };
-            print!("{}", vendor::vendor(&generate::project_root(), &request)?);
+            emit(&vendor::vendor(&generate::project_root(), &request)?.to_string());
             Ok(())
         }
+    }
+}
+
+/// Prints a command's report. A reader that stops early (`| head -1`) is
+/// not an error: the rest is dropped, and the command's outcome stands.
+fn emit(text: &str) {
+    use std::io::Write as _;
+    let mut stdout = std::io::stdout().lock();
+    if let Err(error) = stdout.write_all(text.as_bytes()).and_then(|()| stdout.flush())
+        && error.kind() != std::io::ErrorKind::BrokenPipe
+    {
+        eprintln!("cannot write the report: {error}");
     }
 }

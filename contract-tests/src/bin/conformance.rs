@@ -1,53 +1,129 @@
-//! The conformance gate: replays every cassette, checks every documented
-//! rule, prints the table and writes `report.json` and `junit.xml`. Exits 1
-//! on any failure. Usually run through `cargo xtask conformance`.
+//! The conformance gate, run once: replays every recorded cassette, runs the
+//! live scenario (against the simulator started here, or the server given),
+//! checks the properties, judges every documented rule, prints the table and
+//! writes `report.json` and `junit.xml` (and Markdown to
+//! `$GITHUB_STEP_SUMMARY` in GitHub Actions). Exits 1 on any failure.
+//! Usually run through `cargo xtask conformance`.
 
+use std::io::Write as _;
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::time::Instant;
 
-use clap::{Parser, Subcommand};
-use contract_tests::{cassette, live, report, spec, suite};
+use clap::{Args, Parser, Subcommand};
+use contract_tests::gate::{self, Options, Target};
+use contract_tests::live::Credentials;
+use contract_tests::rules::{self, Filter};
+use contract_tests::{cassette, report};
 
 #[derive(Parser)]
 #[command(
     name = "conformance",
-    about = "Check the SDK and the recorded responses against the documented rules"
+    about = "Check the SDK, the recorded responses and a live server against the documented rules"
 )]
-struct Args {
+struct Cli {
     #[command(subcommand)]
     command: Option<Command>,
+    #[command(flatten)]
+    target: TargetArgs,
     /// Where report.json and junit.xml go.
     #[arg(long, default_value = "target/conformance")]
     out: PathBuf,
-    /// Also run the non-destructive rules against a real store
-    /// (BIGCOMMERCE_STORE_HASH and BIGCOMMERCE_ACCESS_TOKEN).
+    /// Judge only these rules: ids or families, comma-separated (`redirect_urls.*,cart.id`).
+    #[arg(long)]
+    rules: Option<String>,
+    /// Skip the property tests.
+    #[arg(long)]
+    no_properties: bool,
+    /// Skip the recorded cassettes: only the live scenario (and the properties).
+    #[arg(long)]
+    no_recorded: bool,
+}
+
+#[derive(Args)]
+struct TargetArgs {
+    /// Run the live scenario against a server instead of the simulator started here:
+    /// the token comes from BIGCOMMERCE_ACCESS_TOKEN, never from the command line.
     #[arg(long)]
     live: bool,
+    /// The server's API base (default: BIGCOMMERCE_BASE_URL, else the store's at
+    /// api.bigcommerce.com). Implies --live.
+    #[arg(long, value_name = "URL")]
+    base_url: Option<String>,
+    /// The store hash (default: BIGCOMMERCE_STORE_HASH).
+    #[arg(long)]
+    store_hash: Option<String>,
+    /// Visit redirect URLs at this origin instead of the one they name (a simulator behind
+    /// an https public name).
+    #[arg(long, value_name = "URL")]
+    storefront_url: Option<String>,
+    /// Run no live scenario at all (the stateful rules are then not checkable).
+    #[arg(long, conflicts_with_all = ["live", "base_url"])]
+    no_live: bool,
 }
 
 #[derive(Subcommand)]
 enum Command {
-    /// Record the live scenario from a real store into cassettes/ (secrets redacted).
-    Record,
+    /// Run the live scenario only and write its interactions as cassettes (secrets redacted).
+    Record {
+        #[command(flatten)]
+        target: TargetArgs,
+        /// Where the cassettes go (review them, then move them into contract-tests/cassettes/).
+        #[arg(long, default_value = "target/recorded")]
+        dir: PathBuf,
+    },
+    /// Print the table of rules, as the README has it.
+    Rules,
 }
 
-/// Records the live scenario into the cassettes folder.
-async fn record() -> ExitCode {
-    let Some(credentials) = live::Credentials::from_env() else {
-        eprintln!(
-            "record: set BIGCOMMERCE_STORE_HASH and BIGCOMMERCE_ACCESS_TOKEN (and optionally BIGCOMMERCE_BASE_URL)"
-        );
-        return ExitCode::FAILURE;
-    };
-    let cassettes = match live::record(&credentials).await {
-        Ok(cassettes) => cassettes,
+impl TargetArgs {
+    fn target(&self) -> Result<Target, String> {
+        if self.no_live {
+            return Ok(Target::None);
+        }
+        if !self.live && self.base_url.is_none() {
+            return Ok(Target::Simulator);
+        }
+        let env = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
+        let store_hash = self
+            .store_hash
+            .clone()
+            .or_else(|| env("BIGCOMMERCE_STORE_HASH"))
+            .ok_or("--live needs the store hash: --store-hash or BIGCOMMERCE_STORE_HASH")?;
+        let token = env("BIGCOMMERCE_ACCESS_TOKEN").ok_or("--live needs BIGCOMMERCE_ACCESS_TOKEN")?;
+        let base_url = self.base_url.clone().or_else(|| env("BIGCOMMERCE_BASE_URL"));
+        if let Some(base) = &base_url {
+            url::Url::parse(base).map_err(|e| format!("--base-url {base:?}: {e}"))?;
+        }
+        let mut credentials = Credentials::new(store_hash, token, base_url);
+        if let Some(origin) = &self.storefront_url {
+            let origin = url::Url::parse(origin).map_err(|e| format!("--storefront-url {origin:?}: {e}"))?;
+            credentials = credentials.with_storefront(origin);
+        }
+        Ok(Target::Server(credentials))
+    }
+}
+
+async fn record(target: &TargetArgs, dir: &std::path::Path) -> ExitCode {
+    let target = match target.target() {
+        Ok(Target::None) => {
+            eprintln!("record: --no-live leaves nothing to record from");
+            return ExitCode::FAILURE;
+        }
+        Ok(target) => target,
         Err(error) => {
             eprintln!("record: {error}");
             return ExitCode::FAILURE;
         }
     };
-    let dir = cassette::default_dir();
-    for cassette in &cassettes {
+    let session = match gate::record(&target).await {
+        Ok(session) => session,
+        Err(error) => {
+            eprintln!("record: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    for cassette in &session.cassettes {
         let path = dir.join(&cassette.file);
         let written = cassette::to_yaml(cassette).and_then(|text| cassette::write(&path, &text));
         match written {
@@ -66,69 +142,70 @@ async fn record() -> ExitCode {
     ExitCode::SUCCESS
 }
 
-#[tokio::main(flavor = "current_thread")]
+#[tokio::main]
 async fn main() -> ExitCode {
-    let args = Args::parse();
-    if let Some(Command::Record) = args.command {
-        return record().await;
+    let cli = Cli::parse();
+    match &cli.command {
+        Some(Command::Record { target, dir }) => return record(target, dir).await,
+        Some(Command::Rules) => {
+            print!("{}", rules::markdown_table());
+            return ExitCode::SUCCESS;
+        }
+        None => {}
     }
-    let specs = match spec::Specs::load(&spec::default_dir()) {
-        Ok(specs) => specs,
+    let filter = match cli.rules.as_deref().map(Filter::parse).transpose() {
+        Ok(filter) => filter.unwrap_or_default(),
         Err(error) => {
             eprintln!("conformance: {error}");
             return ExitCode::FAILURE;
         }
     };
-    let cassettes = match cassette::load_all(&cassette::default_dir()) {
-        Ok(cassettes) => cassettes,
+    let target = match cli.target.target() {
+        Ok(target) => target,
         Err(error) => {
             eprintln!("conformance: {error}");
             return ExitCode::FAILURE;
         }
     };
-    let started = std::time::Instant::now();
-    let recorded = suite::run(&specs, &cassettes).await;
-    println!(
-        "recorded responses ({} cassettes, {} ms)\n",
-        cassettes.len(),
-        started.elapsed().as_millis()
-    );
-    print!("{}", report::to_table(&recorded));
-    let mut failed = recorded.failed();
-    if let Err(error) = report::write(&recorded, &args.out) {
-        eprintln!(
-            "conformance: cannot write the report into {}: {error}",
-            args.out.display()
-        );
-        failed = true;
-    } else {
-        println!(
-            "\nwrote {} and {}",
-            args.out.join("report.json").display(),
-            args.out.join("junit.xml").display()
-        );
+    let options = Options {
+        filter,
+        target,
+        recorded: !cli.no_recorded,
+        properties: !cli.no_properties,
+    };
+    let started = Instant::now();
+    let report = match gate::run(&options).await {
+        Ok(report) => report,
+        Err(error) => {
+            eprintln!("conformance: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    print!("{}", report::to_table(&report));
+    println!("\nchecked in {:.1} s", started.elapsed().as_secs_f64());
+    let mut failed = report.failed();
+    match report::write(&report, &cli.out) {
+        Ok(()) => println!(
+            "wrote {} and {}",
+            cli.out.join("report.json").display(),
+            cli.out.join("junit.xml").display()
+        ),
+        Err(error) => {
+            eprintln!(
+                "conformance: cannot write the report into {}: {error}",
+                cli.out.display()
+            );
+            failed = true;
+        }
     }
-
-    if args.live {
-        match live::Credentials::from_env() {
-            None => println!(
-                "\nlive: skipped; set BIGCOMMERCE_STORE_HASH and BIGCOMMERCE_ACCESS_TOKEN to check a real store"
-            ),
-            Some(credentials) => match live::run(&specs, &credentials).await {
-                Ok(live_report) => {
-                    println!("\nlive store ({} interactions)\n", live_report.cassettes);
-                    print!("{}", report::to_table(&live_report));
-                    failed |= live_report.failed();
-                    if let Err(error) = report::write(&live_report, &args.out.join("live")) {
-                        eprintln!("conformance: cannot write the live report: {error}");
-                        failed = true;
-                    }
-                }
-                Err(error) => {
-                    eprintln!("live: {error}");
-                    failed = true;
-                }
-            },
+    if let Some(summary) = std::env::var_os("GITHUB_STEP_SUMMARY") {
+        let written = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&summary)
+            .and_then(|mut file| file.write_all(report::to_markdown(&report).as_bytes()));
+        if let Err(error) = written {
+            eprintln!("conformance: cannot write the job summary: {error}");
         }
     }
     if failed {

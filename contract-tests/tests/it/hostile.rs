@@ -5,8 +5,6 @@
 //! typed API error with that status, and a success body it cannot read must
 //! come back as an unreadable-answer error. 1,024 cases.
 
-mod common;
-
 use std::sync::{Arc, LazyLock, Mutex};
 
 use bigcommerce_carts::{Client, RetryPolicy, StorefrontClient};
@@ -156,7 +154,7 @@ fn hostile_answers_never_panic_and_always_come_back_typed() {
         None,
     ]);
     let cases = (0..CASSETTES.len(), statuses, content_types, spoils());
-    let mut runner = TestRunner::new(common::config(
+    let mut runner = TestRunner::new(crate::common::config(
         1024,
         file!(),
         "proptest-regressions/hostile.txt",

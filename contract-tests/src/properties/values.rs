@@ -1,0 +1,188 @@
+//! JSON values from a schema of our specs, as proptest strategies.
+
+use std::collections::BTreeSet;
+
+use carts_openapi::deref;
+use proptest::prelude::*;
+use proptest::strategy::{BoxedStrategy, Just, Union};
+use serde_json::{Map, Value, json};
+
+/// A strategy for JSON values that `schema` (of the spec `doc`) describes.
+pub(super) fn value_of(doc: &Value, schema: &Value, depth: u32) -> BoxedStrategy<Value> {
+    let schema = deref(doc, schema);
+    if depth > 10 {
+        return Just(Value::Null).boxed();
+    }
+    let nullable = schema.get("nullable").and_then(Value::as_bool) == Some(true);
+    let strategy = non_null_value_of(doc, schema, depth);
+    if nullable {
+        prop_oneof![4 => strategy, 1 => Just(Value::Null)].boxed()
+    } else {
+        strategy
+    }
+}
+
+fn non_null_value_of(doc: &Value, schema: &Value, depth: u32) -> BoxedStrategy<Value> {
+    if let Some(values) = schema.get("enum").and_then(Value::as_array) {
+        let values: Vec<Value> = values.iter().filter(|v| !v.is_null()).cloned().collect();
+        return proptest::sample::select(values).boxed();
+    }
+    for key in ["oneOf", "anyOf"] {
+        if let Some(variants) = schema.get(key).and_then(Value::as_array) {
+            return Union::new(variants.iter().map(|v| value_of(doc, v, depth + 1))).boxed();
+        }
+    }
+    if let Some(parts) = schema.get("allOf").and_then(Value::as_array) {
+        // One part (a reference wrapped to carry notes, such as `x-deviation`) is that part.
+        if let [only] = parts.as_slice() {
+            let strategy = value_of(doc, only, depth + 1);
+            return strategy;
+        }
+        let merged = merge_all_of(doc, schema);
+        return object_of(doc, &merged, depth);
+    }
+    match schema.get("type").and_then(Value::as_str) {
+        Some("string") => string_of(schema),
+        Some("integer") => {
+            let int32 = schema.get("format").and_then(Value::as_str) == Some("int32");
+            let min = schema.get("minimum").and_then(Value::as_i64).unwrap_or(0);
+            let max = schema.get("maximum").and_then(Value::as_i64).unwrap_or(if int32 {
+                i32::MAX as i64
+            } else {
+                5_000_000_000
+            });
+            (min..=max).prop_map(Value::from).boxed()
+        }
+        Some("number") => {
+            // Amounts in cents, inside the schema's bounds.
+            let min = schema
+                .get("minimum")
+                .and_then(Value::as_f64)
+                .map_or(0, |m| (m * 100.0).ceil() as i64);
+            let max = schema
+                .get("maximum")
+                .and_then(Value::as_f64)
+                .map_or(10_000_000, |m| (m * 100.0).floor() as i64);
+            (min..=max).prop_map(|cents| json!(cents as f64 / 100.0)).boxed()
+        }
+        Some("boolean") => any::<bool>().prop_map(Value::Bool).boxed(),
+        Some("array") => {
+            let items = schema.get("items").cloned().unwrap_or(json!({}));
+            let min = schema.get("minItems").and_then(Value::as_u64).unwrap_or(0) as usize;
+            let max = schema
+                .get("maxItems")
+                .and_then(Value::as_u64)
+                .map(|m| m as usize)
+                .unwrap_or(min + 3);
+            proptest::collection::vec(value_of(doc, &items, depth + 1), min..=max)
+                .prop_map(Value::Array)
+                .boxed()
+        }
+        Some("object") | None if schema.get("properties").is_some() || schema.get("additionalProperties").is_some() => {
+            object_of(doc, schema, depth)
+        }
+        Some("object") => Just(json!({})).boxed(),
+        _ => Just(json!({})).boxed(),
+    }
+}
+
+/// One object schema out of an `allOf`: properties and `required` merged.
+fn merge_all_of(doc: &Value, schema: &Value) -> Value {
+    let mut properties = Map::new();
+    let mut required = BTreeSet::new();
+    let mut additional = None;
+    let mut parts = vec![schema.clone()];
+    while let Some(part) = parts.pop() {
+        let part = deref(doc, &part).clone();
+        if let Some(all) = part.get("allOf").and_then(Value::as_array) {
+            parts.extend(all.iter().cloned());
+        }
+        if let Some(p) = part.get("properties").and_then(Value::as_object) {
+            properties.extend(p.clone());
+        }
+        if let Some(r) = part.get("required").and_then(Value::as_array) {
+            required.extend(r.iter().filter_map(Value::as_str).map(str::to_string));
+        }
+        if let Some(a) = part.get("additionalProperties") {
+            additional = Some(a.clone());
+        }
+    }
+    let mut merged = json!({"type": "object", "properties": properties, "required": required});
+    if let Some(a) = additional {
+        merged["additionalProperties"] = a;
+    }
+    merged
+}
+
+fn object_of(doc: &Value, schema: &Value, depth: u32) -> BoxedStrategy<Value> {
+    let required: BTreeSet<&str> = schema
+        .get("required")
+        .and_then(Value::as_array)
+        .map(|r| r.iter().filter_map(Value::as_str).collect())
+        .unwrap_or_default();
+    let mut members: Vec<BoxedStrategy<Option<(String, Value)>>> = Vec::new();
+    for (name, property) in schema
+        .get("properties")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+    {
+        let name = name.clone();
+        let value = value_of(doc, property, depth + 1);
+        if required.contains(name.as_str()) {
+            members.push(value.prop_map(move |v| Some((name.clone(), v))).boxed());
+        } else {
+            members.push(proptest::option::of(value.prop_map(move |v| (name.clone(), v))).boxed());
+        }
+    }
+    let extra = match schema.get("additionalProperties") {
+        Some(extra) if extra.is_object() && extra.as_object().is_some_and(|o| !o.is_empty()) => {
+            proptest::collection::btree_map("[a-z_]{1,12}", value_of(doc, extra, depth + 1), 0..3).boxed()
+        }
+        _ => Just(Default::default()).boxed(),
+    };
+    (members, extra)
+        .prop_map(|(members, extra)| {
+            let mut object: Map<String, Value> = extra.into_iter().collect();
+            object.extend(members.into_iter().flatten());
+            Value::Object(object)
+        })
+        .boxed()
+}
+
+fn string_of(schema: &Value) -> BoxedStrategy<Value> {
+    let min = schema.get("minLength").and_then(Value::as_u64).unwrap_or(0);
+    let max = schema
+        .get("maxLength")
+        .and_then(Value::as_u64)
+        .unwrap_or(24)
+        .min(40)
+        .max(min);
+    match schema.get("format").and_then(Value::as_str) {
+        Some("uuid") => {
+            return any::<u128>()
+                .prop_map(|n| json!(uuid::Uuid::from_u128(n).to_string()))
+                .boxed();
+        }
+        Some("date-time") => {
+            return (0i64..4_000_000_000)
+                .prop_map(|s| json!(chrono::DateTime::from_timestamp(s, 0).unwrap_or_default().to_rfc3339()))
+                .boxed();
+        }
+        Some("uri") => {
+            return "[a-z0-9/-]{0,20}"
+                .prop_map(|p| json!(format!("https://shop.example.com/{p}")))
+                .boxed();
+        }
+        Some("email") => return "[a-z]{1,10}".prop_map(|u| json!(format!("{u}@example.com"))).boxed(),
+        _ => {}
+    }
+    let pattern = match schema.get("pattern").and_then(Value::as_str) {
+        Some(pattern) => pattern.trim_start_matches('^').trim_end_matches('$').to_string(),
+        None => format!("[A-Za-z0-9 .,'-]{{{min},{max}}}"),
+    };
+    proptest::string::string_regex(&pattern)
+        .expect("a pattern proptest can generate from")
+        .prop_map(Value::String)
+        .boxed()
+}
