@@ -98,36 +98,36 @@ pub fn to_junit(report: &Report) -> String {
 /// The rules as a fixed-width table, then properties, coverage, replays and the live scenario.
 pub fn to_table(report: &Report) -> String {
     let mut out = String::new();
-    let _ = writeln!(out, "{:<28} {:>5}  {:<13} what it checks", "rule", "cases", "result");
+    let _ = writeln!(out, "{:<30} {:>5}  {:<13} what it checks", "rule", "cases", "result");
     for rule in &report.rules {
         let what: String = rule.checks.chars().take(88).collect();
         let ellipsis = if rule.checks.chars().count() > 88 { "..." } else { "" };
         let _ = writeln!(
             out,
-            "{:<28} {:>5}  {:<13} {what}{ellipsis}",
+            "{:<30} {:>5}  {:<13} {what}{ellipsis}",
             rule.id,
             rule.cases,
             result_word(rule)
         );
         if rule.result != Verdict::Pass {
             for failure in rule.failures.iter().take(10) {
-                let _ = writeln!(out, "{:>36}- {failure}", "");
+                let _ = writeln!(out, "{:>38}- {failure}", "");
             }
         }
     }
     if !report.properties.is_empty() {
         let _ = writeln!(
             out,
-            "\n{:<28} {:>5}  {:<13} what it checks",
+            "\n{:<30} {:>5}  {:<13} what it checks",
             "property", "cases", "result"
         );
         for property in &report.properties {
             let result = if property.passed { "pass" } else { "FAIL" };
             let what: String = property.checks.chars().take(88).collect();
-            let _ = writeln!(out, "{:<28} {:>5}  {:<13} {what}", property.id, property.cases, result);
+            let _ = writeln!(out, "{:<30} {:>5}  {:<13} {what}", property.id, property.cases, result);
             if let Some(failure) = &property.failure {
                 for line in failure.lines().take(10) {
-                    let _ = writeln!(out, "{:>36}- {line}", "");
+                    let _ = writeln!(out, "{:>38}- {line}", "");
                 }
             }
         }
@@ -347,9 +347,9 @@ mod tests {
     #[test]
     fn table_lists_failures_under_their_rule() {
         let table = to_table(&report());
-        assert!(table.contains("b.fail                           2  FAIL"), "{table}");
+        assert!(table.contains("b.fail                             2  FAIL"), "{table}");
         assert!(table.contains("- case x broke"), "{table}");
-        assert!(table.contains("p.q                              0  FAIL"), "{table}");
+        assert!(table.contains("p.q                                0  FAIL"), "{table}");
         assert!(
             table.contains("uncovered FAIL carts.v3 listCarts (GET /carts) has no cassette with a success"),
             "{table}"

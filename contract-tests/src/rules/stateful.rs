@@ -75,6 +75,15 @@ fn observations<'a>(evidence: &'a Evidence<'_>) -> Result<&'a Observations, Chec
     evidence.observations.ok_or_else(|| Checked::not_checkable(NOT_RUN))
 }
 
+/// The observations, when the scenario could also move the server's clock.
+fn observations_over_time<'a>(evidence: &'a Evidence<'_>) -> Result<&'a Observations, Checked> {
+    let observed = observations(evidence)?;
+    match &observed.no_clock {
+        Some(why) => Err(Checked::not_checkable(why.clone())),
+        None => Ok(observed),
+    }
+}
+
 /// `redirect_urls.single_use`.
 pub(super) fn single_use(evidence: &Evidence<'_>) -> Checked {
     let observed = match observations(evidence) {
@@ -103,13 +112,10 @@ pub(super) fn single_use(evidence: &Evidence<'_>) -> Checked {
 
 /// `redirect_urls.validity`.
 pub(super) fn validity(evidence: &Evidence<'_>) -> Checked {
-    let observed = match observations(evidence) {
+    let observed = match observations_over_time(evidence) {
         Ok(observed) => observed,
         Err(not_checkable) => return not_checkable,
     };
-    if let Some(why) = &observed.no_clock {
-        return Checked::not_checkable(why.clone());
-    }
     let mut checked = Checked::default();
     for visit in observed.visits.iter().filter(|v| v.age_days > 0 && v.visit == 1) {
         let Some(loaded) = visit.loaded else {
@@ -129,13 +135,10 @@ pub(super) fn validity(evidence: &Evidence<'_>) -> Checked {
 
 /// `cart.expiry`.
 pub(super) fn expiry(evidence: &Evidence<'_>) -> Checked {
-    let observed = match observations(evidence) {
+    let observed = match observations_over_time(evidence) {
         Ok(observed) => observed,
         Err(not_checkable) => return not_checkable,
     };
-    if let Some(why) = &observed.no_clock {
-        return Checked::not_checkable(why.clone());
-    }
     let mut checked = Checked::default();
     for read in &observed.aged_reads {
         let expected = if read.days_since_change <= 30 { 200 } else { 404 };
