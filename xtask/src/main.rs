@@ -1,202 +1,104 @@
-//! Project automation: `cargo xtask <command>`. This file only parses
-//! arguments; each command lives in a module of its own.
+//! `cargo xtask <command>`: runs each task from the package that does it,
+//! built only when asked for, so the gate does not wait for the code
+//! generator to compile and the generator does not need the SDK to build:
+//! - `generate`, `diff`, `vendor`: `xtask/codegen` (progenitor and friends);
+//! - `conformance`, `record`: the gate binary of `contract-tests`.
+//!
+//! Each command's own `--help` lists its options.
 
-mod codegen;
-mod conformance;
-mod diff;
-mod generate;
-mod normalize;
-mod vendor;
+use std::ffi::OsString;
+use std::process::{Command, ExitCode};
+use std::time::Instant;
 
-use std::path::PathBuf;
-
-use anyhow::{Result, bail};
 use clap::{Parser, Subcommand};
 
 #[derive(Parser)]
-#[command(name = "cargo xtask", about = "Tasks for the bigcommerce-carts workspace")]
+#[command(
+    name = "cargo xtask",
+    bin_name = "cargo xtask",
+    about = "Tasks for the bigcommerce-carts workspace"
+)]
 struct Cli {
     #[command(subcommand)]
-    command: Command,
+    command: Task,
 }
 
 #[derive(Subcommand)]
-enum Command {
-    /// Regenerate sdk/src/generated/ from spec/*.yaml, or any spec into a standalone crate.
-    Generate {
-        /// Write nothing; fail naming each generated file that is not up to date.
-        #[arg(long, conflicts_with_all = ["spec", "out"])]
-        check: bool,
-        /// Also list every place the normalization rules rewrote.
-        #[arg(long, short)]
-        verbose: bool,
-        /// Generate these spec files (YAML or JSON) instead of spec/*.yaml ...
-        #[arg(long, requires = "out", value_name = "FILE", num_args = 1..)]
-        spec: Vec<PathBuf>,
-        /// ... into a standalone crate in this directory (Cargo.toml and src/lib.rs; one module per spec when
-        /// several are given).
-        #[arg(long, requires = "spec", value_name = "DIR")]
-        out: Option<PathBuf>,
-    },
-    /// The conformance gate: contract tests and documented rules on the recorded responses; writes
-    /// target/conformance/report.json and junit.xml.
+enum Task {
+    /// Regenerate sdk/src/generated/ from spec/*.yaml (--check: fail on stale files), or any spec
+    /// into a standalone crate (--spec FILE... --out DIR).
     #[command(disable_help_flag = true)]
-    Conformance {
-        /// The gate's own arguments (`cargo xtask conformance --help` lists them): `--live
-        /// --base-url URL` for a server instead of the simulator, `--rules redirect_urls.*`, `--out DIR`.
-        #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
-        args: Vec<String>,
-    },
+    Generate(Passed),
     /// What a spec change changes for Rust callers of the SDK, and the version bump it needs.
-    Diff {
-        /// The old spec file.
-        #[arg(required_unless_present = "rev")]
-        old: Option<PathBuf>,
-        /// The new spec file.
-        #[arg(required_unless_present = "rev")]
-        new: Option<PathBuf>,
-        /// Compare spec/ at this git revision with the working tree instead.
-        #[arg(long, conflicts_with_all = ["old", "new"], value_name = "GITREV")]
-        rev: Option<String>,
-        /// How to print the report.
-        #[arg(long, value_enum, default_value_t = DiffFormat::Text)]
-        format: DiffFormat,
-        /// Exit 1 when a change of this severity (or worse) is found.
-        #[arg(long, value_enum)]
-        fail_on: Option<FailOn>,
-    },
-    /// Bring a published release in: keep it as spec/upstream/NAME.yml, merge what it changed since the
-    /// previous release into our spec/NAME.yaml (conflicts listed, our side kept), regenerate, and print the
-    /// change for callers and the recorded responses that no longer fit. All or nothing.
-    Vendor {
-        /// The release file (YAML or JSON).
-        file: PathBuf,
-        /// The spec it is a release of (carts.v3 merges into spec/carts.v3.yaml).
-        #[arg(long = "as", value_name = "NAME")]
-        name: String,
-        /// Report what would change; write nothing.
-        #[arg(long)]
-        dry_run: bool,
-    },
-    /// Record the live scenario as cassettes, secrets redacted (from the simulator, or with `--live`
-    /// from BIGCOMMERCE_STORE_HASH and BIGCOMMERCE_ACCESS_TOKEN's store).
     #[command(disable_help_flag = true)]
-    Record {
-        /// The recorder's own arguments (`cargo xtask record --help` lists them).
-        #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
-        args: Vec<String>,
-    },
+    Diff(Passed),
+    /// Bring a published release in: keep it in spec/upstream/, merge its changes into our spec,
+    /// regenerate.
+    #[command(disable_help_flag = true)]
+    Vendor(Passed),
+    /// The conformance gate, run once: recorded cassettes, the live scenario (on the simulator, or
+    /// --live --base-url URL), properties and rules; writes target/conformance/report.json.
+    #[command(disable_help_flag = true)]
+    Conformance(Passed),
+    /// Record the live scenario as cassettes, secrets redacted.
+    #[command(disable_help_flag = true)]
+    Record(Passed),
 }
 
-/// Output formats of `cargo xtask diff`.
-#[derive(Clone, Copy, clap::ValueEnum)]
-enum DiffFormat {
-    /// Grouped by operation, for people.
-    Text,
-    /// `{"semver", "changes": [...]}`.
-    Json,
-    /// A table for a pull-request comment.
-    Markdown,
+/// A command's own arguments, handed on untouched.
+#[derive(clap::Args)]
+struct Passed {
+    #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+    args: Vec<OsString>,
 }
 
-/// Severities `--fail-on` can name.
-#[derive(Clone, Copy, clap::ValueEnum)]
-enum FailOn {
-    /// Fail on breaking changes.
-    Breaking,
-    /// Fail on additive or breaking changes.
-    Additive,
+/// `cargo run` of `package`'s binary `bin` with `args`.
+fn run(package: &str, bin: &str, args: &[OsString]) -> std::io::Result<bool> {
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let status = Command::new(cargo)
+        .args(["run", "--quiet", "--package", package, "--bin", bin, "--"])
+        .args(args)
+        .status()?;
+    Ok(status.success())
 }
 
-fn run_diff(
-    old: Option<PathBuf>,
-    new: Option<PathBuf>,
-    rev: Option<String>,
-    format: DiffFormat,
-    fail_on: Option<FailOn>,
-) -> Result<()> {
-    let root = generate::project_root();
-    let changes = match (rev, old, new) {
-        (Some(rev), _, _) => diff::diff_revision(&root, &rev)?,
-        (None, Some(old), Some(new)) => diff::diff_files(&old, &new)?,
-        _ => anyhow::bail!("give two spec files, or --rev GITREV"),
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let (package, bin, args, what) = match cli.command {
+        Task::Generate(passed) => ("xtask-codegen", "xtask-codegen", with("generate", passed), "generate"),
+        Task::Diff(passed) => ("xtask-codegen", "xtask-codegen", with("diff", passed), "diff"),
+        Task::Vendor(passed) => ("xtask-codegen", "xtask-codegen", with("vendor", passed), "vendor"),
+        Task::Conformance(passed) => ("contract-tests", "conformance", passed.args, "conformance"),
+        Task::Record(passed) => ("contract-tests", "conformance", with("record", passed), "record"),
     };
-    let report = diff::report(changes, &diff::sdk_version(&root)?);
-    match format {
-        DiffFormat::Text => emit(&diff::to_text(&report)),
-        DiffFormat::Json => emit(&format!("{}\n", serde_json::to_string_pretty(&diff::to_json(&report))?)),
-        DiffFormat::Markdown => emit(&diff::to_markdown(&report)),
-    }
-    let threshold = match fail_on {
-        None => return Ok(()),
-        Some(FailOn::Breaking) => diff::Severity::Breaking,
-        Some(FailOn::Additive) => diff::Severity::Additive,
+    let started = Instant::now();
+    let passed = match run(package, bin, &args) {
+        Ok(passed) => passed,
+        Err(error) => {
+            eprintln!("cargo xtask {what}: cannot start cargo: {error}");
+            return ExitCode::FAILURE;
+        }
     };
-    let failing = report.changes.iter().filter(|c| c.severity >= threshold).count();
-    if failing > 0 {
-        anyhow::bail!("{failing} change(s) at or above the --fail-on level");
+    let help = args.iter().any(|a| a == "--help" || a == "-h");
+    if what == "conformance" && !help {
+        println!(
+            "gate wall time, build included: {:.1} s",
+            started.elapsed().as_secs_f64()
+        );
     }
-    Ok(())
-}
-
-fn main() -> Result<()> {
-    match Cli::parse().command {
-        Command::Generate {
-            spec, out: Some(out), ..
-        } => {
-            let report = generate::standalone::generate_standalone(&spec, &out)?;
-            emit(&report.to_string());
-            if !report.failed.is_empty() {
-                let names: Vec<&str> = report.failed.iter().map(|(spec, _)| spec.as_str()).collect();
-                bail!(
-                    "{} of {} specs could not be generated: {}",
-                    names.len(),
-                    report.specs,
-                    names.join(", ")
-                );
-            }
-            Ok(())
+    if passed {
+        ExitCode::SUCCESS
+    } else {
+        if what == "conformance" && !help {
+            eprintln!(
+                "cargo xtask conformance: the gate failed (see the table above and target/conformance/report.json)"
+            );
         }
-        Command::Generate { check, verbose, .. } => {
-            let report = generate::generate_sdk(&generate::project_root(), check, verbose)?;
-            emit(&report.to_string());
-            let stale = report.stale();
-            if !stale.is_empty() {
-                bail!(generate::stale_message(&stale));
-            }
-            Ok(())
-        }
-        Command::Conformance { args } => conformance::conformance(&generate::project_root(), &args),
-        Command::Record { args } => conformance::record(&generate::project_root(), &args),
-        Command::Diff {
-            old,
-            new,
-            rev,
-            format,
-            fail_on,
-        } => run_diff(old, new, rev, format, fail_on),
-        Command::Vendor { file, name, dry_run } => {
-            let today = chrono::Utc::now().format("%Y-%m-%d").to_string();
-            let request = vendor::Request {
-                file: &file,
-                name: &name,
-                today: &today,
-                dry_run,
-            };
-            emit(&vendor::vendor(&generate::project_root(), &request)?.to_string());
-            Ok(())
-        }
+        ExitCode::FAILURE
     }
 }
 
-/// Prints a command's report. A reader that stops early (`| head -1`) is
-/// not an error: the rest is dropped, and the command's outcome stands.
-fn emit(text: &str) {
-    use std::io::Write as _;
-    let mut stdout = std::io::stdout().lock();
-    if let Err(error) = stdout.write_all(text.as_bytes()).and_then(|()| stdout.flush())
-        && error.kind() != std::io::ErrorKind::BrokenPipe
-    {
-        eprintln!("cannot write the report: {error}");
-    }
+/// `command` followed by the passed arguments.
+fn with(command: &str, passed: Passed) -> Vec<OsString> {
+    std::iter::once(OsString::from(command)).chain(passed.args).collect()
 }

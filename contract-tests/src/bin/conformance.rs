@@ -19,6 +19,7 @@ use contract_tests::{cassette, report};
 #[derive(Parser)]
 #[command(
     name = "conformance",
+    bin_name = "cargo xtask conformance",
     about = "Check the SDK, the recorded responses and a live server against the documented rules"
 )]
 struct Cli {
@@ -26,9 +27,9 @@ struct Cli {
     command: Option<Command>,
     #[command(flatten)]
     target: TargetArgs,
-    /// Where report.json and junit.xml go.
-    #[arg(long, default_value = "target/conformance")]
-    out: PathBuf,
+    /// Where report.json and junit.xml go [default: the workspace's target/conformance].
+    #[arg(long)]
+    out: Option<PathBuf>,
     /// Judge only these rules: ids or families, comma-separated (`redirect_urls.*,cart.id`).
     #[arg(long)]
     rules: Option<String>,
@@ -173,6 +174,10 @@ async fn main() -> ExitCode {
         recorded: !cli.no_recorded,
         properties: !cli.no_properties,
     };
+    let out = cli.out.unwrap_or_else(|| {
+        let crate_dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        crate_dir.parent().unwrap_or(crate_dir).join("target/conformance")
+    });
     let started = Instant::now();
     let report = match gate::run(&options).await {
         Ok(report) => report,
@@ -184,17 +189,14 @@ async fn main() -> ExitCode {
     print!("{}", report::to_table(&report));
     println!("\nchecked in {:.1} s", started.elapsed().as_secs_f64());
     let mut failed = report.failed();
-    match report::write(&report, &cli.out) {
+    match report::write(&report, &out) {
         Ok(()) => println!(
             "wrote {} and {}",
-            cli.out.join("report.json").display(),
-            cli.out.join("junit.xml").display()
+            out.join("report.json").display(),
+            out.join("junit.xml").display()
         ),
         Err(error) => {
-            eprintln!(
-                "conformance: cannot write the report into {}: {error}",
-                cli.out.display()
-            );
+            eprintln!("conformance: cannot write the report into {}: {error}", out.display());
             failed = true;
         }
     }

@@ -82,8 +82,9 @@ pub fn project_root() -> PathBuf {
         .map(Path::to_path_buf)
         .unwrap_or_else(|| {
             Path::new(env!("CARGO_MANIFEST_DIR"))
-                .parent()
-                .expect("xtask sits in the workspace")
+                .ancestors()
+                .nth(2)
+                .expect("xtask/codegen sits in the workspace")
                 .to_path_buf()
         })
 }

@@ -1,0 +1,187 @@
+//! The code-generation side of `cargo xtask`: `generate`, `diff` and
+//! `vendor` (the `xtask` binary hands them here). This file only parses
+//! arguments; each command lives in a module of its own.
+
+mod codegen;
+mod diff;
+mod generate;
+mod normalize;
+mod vendor;
+
+use std::path::PathBuf;
+
+use anyhow::{Result, bail};
+use clap::{Parser, Subcommand};
+
+#[derive(Parser)]
+#[command(
+    name = "cargo xtask",
+    bin_name = "cargo xtask",
+    about = "Generation, diffs and vendoring for the bigcommerce-carts workspace"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Regenerate sdk/src/generated/ from spec/*.yaml, or any spec into a standalone crate.
+    Generate {
+        /// Write nothing; fail naming each generated file that is not up to date.
+        #[arg(long, conflicts_with_all = ["spec", "out"])]
+        check: bool,
+        /// Also list every place the normalization rules rewrote.
+        #[arg(long, short)]
+        verbose: bool,
+        /// Generate these spec files (YAML or JSON) instead of spec/*.yaml ...
+        #[arg(long, requires = "out", value_name = "FILE", num_args = 1..)]
+        spec: Vec<PathBuf>,
+        /// ... into a standalone crate in this directory (Cargo.toml and src/lib.rs; one module per spec when
+        /// several are given).
+        #[arg(long, requires = "spec", value_name = "DIR")]
+        out: Option<PathBuf>,
+    },
+    /// What a spec change changes for Rust callers of the SDK, and the version bump it needs.
+    Diff {
+        /// The old spec file.
+        #[arg(required_unless_present = "rev")]
+        old: Option<PathBuf>,
+        /// The new spec file.
+        #[arg(required_unless_present = "rev")]
+        new: Option<PathBuf>,
+        /// Compare spec/ at this git revision with the working tree instead.
+        #[arg(long, conflicts_with_all = ["old", "new"], value_name = "GITREV")]
+        rev: Option<String>,
+        /// How to print the report.
+        #[arg(long, value_enum, default_value_t = DiffFormat::Text)]
+        format: DiffFormat,
+        /// Exit 1 when a change of this severity (or worse) is found.
+        #[arg(long, value_enum)]
+        fail_on: Option<FailOn>,
+    },
+    /// Bring a published release in: keep it as spec/upstream/NAME.yml, merge what it changed since the
+    /// previous release into our spec/NAME.yaml (conflicts listed, our side kept), regenerate, and print the
+    /// change for callers and the recorded responses that no longer fit. All or nothing.
+    Vendor {
+        /// The release file (YAML or JSON).
+        file: PathBuf,
+        /// The spec it is a release of (carts.v3 merges into spec/carts.v3.yaml).
+        #[arg(long = "as", value_name = "NAME")]
+        name: String,
+        /// Report what would change; write nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
+}
+
+/// Output formats of `cargo xtask diff`.
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum DiffFormat {
+    /// Grouped by operation, for people.
+    Text,
+    /// `{"semver", "changes": [...]}`.
+    Json,
+    /// A table for a pull-request comment.
+    Markdown,
+}
+
+/// Severities `--fail-on` can name.
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum FailOn {
+    /// Fail on breaking changes.
+    Breaking,
+    /// Fail on additive or breaking changes.
+    Additive,
+}
+
+fn run_diff(
+    old: Option<PathBuf>,
+    new: Option<PathBuf>,
+    rev: Option<String>,
+    format: DiffFormat,
+    fail_on: Option<FailOn>,
+) -> Result<()> {
+    let root = generate::project_root();
+    let changes = match (rev, old, new) {
+        (Some(rev), _, _) => diff::diff_revision(&root, &rev)?,
+        (None, Some(old), Some(new)) => diff::diff_files(&old, &new)?,
+        _ => anyhow::bail!("give two spec files, or --rev GITREV"),
+    };
+    let report = diff::report(changes, &diff::sdk_version(&root)?);
+    match format {
+        DiffFormat::Text => emit(&diff::to_text(&report)),
+        DiffFormat::Json => emit(&format!("{}\n", serde_json::to_string_pretty(&diff::to_json(&report))?)),
+        DiffFormat::Markdown => emit(&diff::to_markdown(&report)),
+    }
+    let threshold = match fail_on {
+        None => return Ok(()),
+        Some(FailOn::Breaking) => diff::Severity::Breaking,
+        Some(FailOn::Additive) => diff::Severity::Additive,
+    };
+    let failing = report.changes.iter().filter(|c| c.severity >= threshold).count();
+    if failing > 0 {
+        anyhow::bail!("{failing} change(s) at or above the --fail-on level");
+    }
+    Ok(())
+}
+
+fn main() -> Result<()> {
+    match Cli::parse().command {
+        Command::Generate {
+            spec, out: Some(out), ..
+        } => {
+            let report = generate::standalone::generate_standalone(&spec, &out)?;
+            emit(&report.to_string());
+            if !report.failed.is_empty() {
+                let names: Vec<&str> = report.failed.iter().map(|(spec, _)| spec.as_str()).collect();
+                bail!(
+                    "{} of {} specs could not be generated: {}",
+                    names.len(),
+                    report.specs,
+                    names.join(", ")
+                );
+            }
+            Ok(())
+        }
+        Command::Generate { check, verbose, .. } => {
+            let report = generate::generate_sdk(&generate::project_root(), check, verbose)?;
+            emit(&report.to_string());
+            let stale = report.stale();
+            if !stale.is_empty() {
+                bail!(generate::stale_message(&stale));
+            }
+            Ok(())
+        }
+        Command::Diff {
+            old,
+            new,
+            rev,
+            format,
+            fail_on,
+        } => run_diff(old, new, rev, format, fail_on),
+        Command::Vendor { file, name, dry_run } => {
+            let today = chrono::Utc::now().format("%Y-%m-%d").to_string();
+            let request = vendor::Request {
+                file: &file,
+                name: &name,
+                today: &today,
+                dry_run,
+            };
+            emit(&vendor::vendor(&generate::project_root(), &request)?.to_string());
+            Ok(())
+        }
+    }
+}
+
+/// Prints a command's report. A reader that stops early (`| head -1`) is
+/// not an error: the rest is dropped, and the command's outcome stands.
+fn emit(text: &str) {
+    use std::io::Write as _;
+    let mut stdout = std::io::stdout().lock();
+    if let Err(error) = stdout.write_all(text.as_bytes()).and_then(|()| stdout.flush())
+        && error.kind() != std::io::ErrorKind::BrokenPipe
+    {
+        eprintln!("cannot write the report: {error}");
+    }
+}
