@@ -4,6 +4,13 @@
 //! - `generate`, `diff`, `vendor`: `xtask/codegen` (progenitor and friends);
 //! - `conformance`, `record`: the gate binary of `contract-tests`.
 //!
+//! Each binary is built with the features of both packages together
+//! (`cargo build -p contract-tests -p xtask-codegen --bin <one>`), which
+//! are also the features `cargo test --workspace` compiles the dependencies
+//! with: the tasks and the tests share one compiled copy of each
+//! dependency, and the gate after the tests compiles nothing again. A test
+//! below keeps it so.
+//!
 //! Each command's own `--help` lists its options.
 
 use std::ffi::OsString;
@@ -52,30 +59,51 @@ struct Passed {
     args: Vec<OsString>,
 }
 
-/// `cargo run` of `package`'s binary `bin` with `args`.
-fn run(package: &str, bin: &str, args: &[OsString]) -> std::io::Result<bool> {
+/// The packages whose features every task is built with.
+const PACKAGES: [&str; 2] = ["contract-tests", "xtask-codegen"];
+
+/// Builds the binary `bin` with the features of [`PACKAGES`], then runs it with `args`.
+fn run(bin: &str, args: &[OsString]) -> Result<bool, String> {
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-    let status = Command::new(cargo)
-        .args(["run", "--quiet", "--package", package, "--bin", bin, "--"])
+    // This binary lies in the profile's folder of the target directory, where cargo puts `bin`
+    // too; its name is the profile's (`debug` is the dev profile).
+    let this = std::env::current_exe().map_err(|e| format!("cannot tell where this binary is: {e}"))?;
+    let folder = this.parent().ok_or("this binary is in no folder")?;
+    let profile = match folder.file_name().and_then(|name| name.to_str()) {
+        Some("debug") | None => "dev",
+        Some(name) => name,
+    };
+    let mut build = Command::new(&cargo);
+    build.args(["build", "--quiet", "--profile", profile, "--bin", bin]);
+    for package in PACKAGES {
+        build.args(["--package", package]);
+    }
+    let built = build.status().map_err(|e| format!("cannot start cargo: {e}"))?;
+    if !built.success() {
+        return Ok(false);
+    }
+    let binary = folder.join(format!("{bin}{}", std::env::consts::EXE_SUFFIX));
+    let status = Command::new(&binary)
         .args(args)
-        .status()?;
+        .status()
+        .map_err(|e| format!("cannot start {}: {e}", binary.display()))?;
     Ok(status.success())
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let (package, bin, args, what) = match cli.command {
-        Task::Generate(passed) => ("xtask-codegen", "xtask-codegen", with("generate", passed), "generate"),
-        Task::Diff(passed) => ("xtask-codegen", "xtask-codegen", with("diff", passed), "diff"),
-        Task::Vendor(passed) => ("xtask-codegen", "xtask-codegen", with("vendor", passed), "vendor"),
-        Task::Conformance(passed) => ("contract-tests", "conformance", passed.args, "conformance"),
-        Task::Record(passed) => ("contract-tests", "conformance", with("record", passed), "record"),
+    let (bin, args, what) = match cli.command {
+        Task::Generate(passed) => ("xtask-codegen", with("generate", passed), "generate"),
+        Task::Diff(passed) => ("xtask-codegen", with("diff", passed), "diff"),
+        Task::Vendor(passed) => ("xtask-codegen", with("vendor", passed), "vendor"),
+        Task::Conformance(passed) => ("conformance", passed.args, "conformance"),
+        Task::Record(passed) => ("conformance", with("record", passed), "record"),
     };
     let started = Instant::now();
-    let passed = match run(package, bin, &args) {
+    let passed = match run(bin, &args) {
         Ok(passed) => passed,
         Err(error) => {
-            eprintln!("cargo xtask {what}: cannot start cargo: {error}");
+            eprintln!("cargo xtask {what}: {error}");
             return ExitCode::FAILURE;
         }
     };
@@ -101,4 +129,60 @@ fn main() -> ExitCode {
 /// `command` followed by the passed arguments.
 fn with(command: &str, passed: Passed) -> Vec<OsString> {
     std::iter::once(OsString::from(command)).chain(passed.args).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+
+    use super::PACKAGES;
+
+    /// Every package with the features it is compiled with, as `cargo tree` resolves them for
+    /// `selection` (the `(*)` of a repeated subtree dropped).
+    fn resolved(selection: &[&str]) -> BTreeSet<(String, String)> {
+        let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+        let output = std::process::Command::new(cargo)
+            .args(["tree", "--locked", "--prefix", "none", "--format", "{p}|{f}"])
+            .args(selection)
+            .current_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/.."))
+            .output()
+            .expect("cargo tree runs");
+        assert!(
+            output.status.success(),
+            "cargo tree {selection:?}: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        String::from_utf8(output.stdout)
+            .expect("cargo tree writes UTF-8")
+            .lines()
+            .filter_map(|line| line.trim_end_matches(" (*)").split_once('|'))
+            .map(|(package, features)| (package.to_string(), features.to_string()))
+            .collect()
+    }
+
+    /// `cargo test --workspace` and the tasks compile each dependency the tasks use with the
+    /// same features, so that neither compiles it a second time. When a dev-dependency turns on
+    /// a feature of such a dependency, ask for that feature in a normal dependency of one of
+    /// the tasks' packages too.
+    #[test]
+    fn the_tasks_compile_their_dependencies_as_the_tests_do() {
+        let mut tasks_selection = vec!["--edges", "normal,build"];
+        for package in PACKAGES {
+            tasks_selection.extend(["--package", package]);
+        }
+        let tasks = resolved(&tasks_selection);
+        let tests = resolved(&["--workspace", "--edges", "normal,build,dev"]);
+        let used: BTreeSet<&String> = tasks.iter().map(|(package, _)| package).collect();
+        let only_in_tests: Vec<String> = tests
+            .iter()
+            .filter(|entry| used.contains(&entry.0) && !tasks.contains(entry))
+            .map(|(package, features)| format!("{package} with [{features}]"))
+            .collect();
+        assert!(
+            only_in_tests.is_empty(),
+            "the tests compile these with features the tasks do not ask for, so `cargo xtask` \
+             would compile them again:\n  {}",
+            only_in_tests.join("\n  ")
+        );
+    }
 }
