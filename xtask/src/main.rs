@@ -74,6 +74,7 @@ fn run(bin: &str, args: &[OsString]) -> Result<bool, String> {
         Some(name) => name,
     };
     let mut build = Command::new(&cargo);
+    forget_this_run(&mut build);
     build.args(["build", "--quiet", "--profile", profile, "--bin", bin]);
     for package in PACKAGES {
         build.args(["--package", package]);
@@ -83,11 +84,34 @@ fn run(bin: &str, args: &[OsString]) -> Result<bool, String> {
         return Ok(false);
     }
     let binary = folder.join(format!("{bin}{}", std::env::consts::EXE_SUFFIX));
-    let status = Command::new(&binary)
+    let mut task = Command::new(&binary);
+    forget_this_run(&mut task);
+    let status = task
         .args(args)
         .status()
         .map_err(|e| format!("cannot start {}: {e}", binary.display()))?;
     Ok(status.success())
+}
+
+/// Removes from `command`'s environment what `cargo run` set for this binary (its manifest,
+/// package and crate). Left in place, `CARGO_MANIFEST_DIR` reaches the inner cargo, and a build
+/// script that watches it (ring's does) would run again, compiling everything above it once
+/// more whenever `cargo xtask` and a plain `cargo build` or `cargo test` take turns.
+fn forget_this_run(command: &mut Command) {
+    for (name, _) in std::env::vars_os() {
+        let Some(name) = name.to_str() else { continue };
+        let set_by_cargo_run = matches!(
+            name,
+            "CARGO_MANIFEST_DIR"
+                | "CARGO_MANIFEST_PATH"
+                | "CARGO_CRATE_NAME"
+                | "CARGO_BIN_NAME"
+                | "CARGO_PRIMARY_PACKAGE"
+        ) || name.starts_with("CARGO_PKG_");
+        if set_by_cargo_run {
+            command.env_remove(name);
+        }
+    }
 }
 
 fn main() -> ExitCode {
@@ -158,6 +182,24 @@ mod tests {
             .filter_map(|line| line.trim_end_matches(" (*)").split_once('|'))
             .map(|(package, features)| (package.to_string(), features.to_string()))
             .collect()
+    }
+
+    /// The inner cargo and the task do not see the manifest and package `cargo run` gave this
+    /// binary (the tests run under cargo too, which sets the same variables).
+    #[test]
+    fn the_inner_cargo_does_not_inherit_this_run() {
+        assert!(std::env::var_os("CARGO_MANIFEST_DIR").is_some(), "cargo test sets it");
+        let mut command = std::process::Command::new("cargo");
+        super::forget_this_run(&mut command);
+        let removed: BTreeSet<String> = command
+            .get_envs()
+            .filter(|(_, value)| value.is_none())
+            .map(|(name, _)| name.to_string_lossy().into_owned())
+            .collect();
+        for name in ["CARGO_MANIFEST_DIR", "CARGO_MANIFEST_PATH", "CARGO_PKG_NAME"] {
+            assert!(removed.contains(name), "{name} is handed on: {removed:?}");
+        }
+        assert!(!removed.contains("CARGO"), "the path of cargo itself is kept");
     }
 
     /// `cargo test --workspace` and the tasks compile each dependency the tasks use with the
