@@ -441,7 +441,18 @@ fn an_additive_release_builds_the_sdk_and_the_contract_tests() {
     let dispatch = std::fs::read_to_string(ws.path().join("contract-tests/src/generated/dispatch.rs")).unwrap();
     assert!(dispatch.contains(".get_cart_notes()"), "the contract tests call it");
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-    let status = Command::new(cargo)
+    let mut check = Command::new(cargo);
+    // The check shares the workspace's target directory, so it must not hand on the manifest
+    // and package variables cargo test gave this process: a build script that watches them
+    // (ring's) would record them, and the next plain build would run it and recompile
+    // everything above it.
+    for (name, _) in std::env::vars_os() {
+        let name = name.to_string_lossy();
+        if name.starts_with("CARGO_MANIFEST_") || name.starts_with("CARGO_PKG_") {
+            check.env_remove(name.as_ref());
+        }
+    }
+    let status = check
         .current_dir(ws.path())
         .env("CARGO_TARGET_DIR", project_root().join("target"))
         .args([
