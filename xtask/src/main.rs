@@ -98,7 +98,12 @@ fn run(bin: &str, args: &[OsString]) -> Result<bool, String> {
 /// script that watches it (ring's does) would run again, compiling everything above it once
 /// more whenever `cargo xtask` and a plain `cargo build` or `cargo test` take turns.
 fn forget_this_run(command: &mut Command) {
-    for (name, _) in std::env::vars_os() {
+    forget(command, std::env::vars_os().map(|(name, _)| name));
+}
+
+/// Removes from `command`'s environment those of `names` that `cargo run` sets.
+fn forget(command: &mut Command, names: impl Iterator<Item = std::ffi::OsString>) {
+    for name in names {
         let Some(name) = name.to_str() else { continue };
         let set_by_cargo_run = matches!(
             name,
@@ -188,18 +193,29 @@ mod tests {
     /// binary (the tests run under cargo too, which sets the same variables).
     #[test]
     fn the_inner_cargo_does_not_inherit_this_run() {
-        assert!(std::env::var_os("CARGO_MANIFEST_DIR").is_some(), "cargo test sets it");
+        // What `cargo run -p xtask` sets, beside what every shell has.
+        let environment = [
+            "CARGO_MANIFEST_DIR",
+            "CARGO_MANIFEST_PATH",
+            "CARGO_PKG_NAME",
+            "CARGO_PKG_VERSION",
+            "CARGO_CRATE_NAME",
+            "CARGO",
+            "CARGO_HOME",
+            "PATH",
+        ];
         let mut command = std::process::Command::new("cargo");
-        super::forget_this_run(&mut command);
+        super::forget(&mut command, environment.iter().map(Into::into));
         let removed: BTreeSet<String> = command
             .get_envs()
             .filter(|(_, value)| value.is_none())
             .map(|(name, _)| name.to_string_lossy().into_owned())
             .collect();
-        for name in ["CARGO_MANIFEST_DIR", "CARGO_MANIFEST_PATH", "CARGO_PKG_NAME"] {
-            assert!(removed.contains(name), "{name} is handed on: {removed:?}");
-        }
-        assert!(!removed.contains("CARGO"), "the path of cargo itself is kept");
+        let expected: BTreeSet<String> = environment[..5].iter().map(ToString::to_string).collect();
+        assert_eq!(
+            removed, expected,
+            "the manifest, package and crate go; cargo's own path and the rest stay"
+        );
     }
 
     /// `cargo test --workspace` and the tasks compile each dependency the tasks use with the
