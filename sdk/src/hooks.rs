@@ -6,8 +6,6 @@
 //! - add `X-Auth-Token` (progenitor ignores `securitySchemes`);
 //! - send `Accept` and `Content-Type` as `application/json` (the specs declare
 //!   them as header parameters, which the generator's normalization drops);
-//! - drop the `api-version` header progenitor adds from the spec's version,
-//!   which the API does not know;
 //! - join array query parameters documented as `style: form, explode: false`
 //!   (`include`) into one comma-separated value, where progenitor repeats the
 //!   key;
@@ -53,7 +51,6 @@ impl Inner {
 }
 
 const X_AUTH_TOKEN: HeaderName = HeaderName::from_static("x-auth-token");
-const API_VERSION: HeaderName = HeaderName::from_static("api-version");
 const JSON: HeaderValue = HeaderValue::from_static("application/json");
 
 /// Implements the hooks for one generated client, with that API's wire tables.
@@ -135,7 +132,6 @@ pub(crate) fn prepare(
     comma_separated: &[(&str, &str)],
 ) {
     let headers = request.headers_mut();
-    headers.remove(API_VERSION);
     if let Some(token) = &inner.access_token {
         headers.insert(X_AUTH_TOKEN, token.header_value());
     }
@@ -240,9 +236,7 @@ mod tests {
     }
 
     fn request(url: &str) -> reqwest::Request {
-        let mut request = reqwest::Request::new(reqwest::Method::POST, url.parse().unwrap());
-        request.headers_mut().insert(API_VERSION, HeaderValue::from_static("3"));
-        request
+        reqwest::Request::new(reqwest::Method::POST, url.parse().unwrap())
     }
 
     #[test]
@@ -255,7 +249,6 @@ mod tests {
         assert!(req.headers()["x-auth-token"].is_sensitive());
         assert_eq!(req.headers()[ACCEPT], "application/json");
         assert_eq!(req.headers()[CONTENT_TYPE], "application/json");
-        assert!(req.headers().get(API_VERSION).is_none());
     }
 
     #[test]

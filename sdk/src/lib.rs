@@ -12,6 +12,7 @@ mod limit;
 mod money;
 mod outcome;
 mod overrides;
+mod query;
 mod redact;
 mod redirect;
 pub mod retry;

@@ -4685,6 +4685,7 @@ let response = client.delete_cart_line_item()
 /// Types for composing operation parameters.
 #[allow(clippy::all)]
 pub mod builder {
+    use crate::query::OptionalQuery as _;
     use super::types;
     #[allow(unused_imports)]
     use super::{
@@ -4729,14 +4730,6 @@ pub mod builder {
             let Self { client, include } = self;
             let include = include.map_err(Error::InvalidRequest)?;
             let url = format!("{}/carts", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -4745,8 +4738,7 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .query(&progenitor_client::QueryParam::new("include", &include))
-                .headers(header_map)
+                .optional_query("include", &include)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "get_cart",
@@ -4847,14 +4839,6 @@ pub mod builder {
                 })
                 .map_err(Error::InvalidRequest)?;
             let url = format!("{}/carts", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -4864,8 +4848,7 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .query(&progenitor_client::QueryParam::new("include", &include))
-                .headers(header_map)
+                .optional_query("include", &include)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "create_cart",
@@ -4931,14 +4914,6 @@ pub mod builder {
             let url = format!(
                 "{}/carts/{}", client.baseurl, encode_path(& cart_id.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -4947,7 +4922,6 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "delete_cart",
@@ -5070,14 +5044,6 @@ pub mod builder {
                 "{}/carts/{}/currency", client.baseurl, encode_path(& cart_id
                 .to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -5087,8 +5053,7 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .query(&progenitor_client::QueryParam::new("include", &include))
-                .headers(header_map)
+                .optional_query("include", &include)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "update_cart_currency",
@@ -5208,14 +5173,6 @@ pub mod builder {
             let url = format!(
                 "{}/carts/{}/items", client.baseurl, encode_path(& cart_id.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -5225,8 +5182,7 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .query(&progenitor_client::QueryParam::new("include", &include))
-                .headers(header_map)
+                .optional_query("include", &include)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "add_cart_line_item",
@@ -5361,14 +5317,6 @@ pub mod builder {
                 "{}/carts/{}/items/{}", client.baseurl, encode_path(& cart_id
                 .to_string()), encode_path(& item_id.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -5378,8 +5326,7 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .query(&progenitor_client::QueryParam::new("include", &include))
-                .headers(header_map)
+                .optional_query("include", &include)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "update_cart_line_item",
@@ -5514,14 +5461,6 @@ pub mod builder {
                 "{}/carts/{}/items/{}", client.baseurl, encode_path(& cart_id
                 .to_string()), encode_path(& item_id.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -5531,8 +5470,7 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .query(&progenitor_client::QueryParam::new("include", &include))
-                .headers(header_map)
+                .optional_query("include", &include)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "delete_cart_line_item",

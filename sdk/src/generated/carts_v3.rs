@@ -11176,6 +11176,7 @@ let response = client.delete_cart_metafield()
 /// Types for composing operation parameters.
 #[allow(clippy::all)]
 pub mod builder {
+    use crate::query::OptionalQuery as _;
     use super::types;
     #[allow(unused_imports)]
     use super::{
@@ -11248,14 +11249,6 @@ pub mod builder {
                 })
                 .map_err(Error::InvalidRequest)?;
             let url = format!("{}/carts", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -11265,8 +11258,7 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .query(&progenitor_client::QueryParam::new("include", &include))
-                .headers(header_map)
+                .optional_query("include", &include)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "create_cart",
@@ -11556,14 +11548,6 @@ pub mod builder {
             let namespace_in = namespace_in.map_err(Error::InvalidRequest)?;
             let page = page.map_err(Error::InvalidRequest)?;
             let url = format!("{}/carts/metafields", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -11572,48 +11556,20 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .query(&progenitor_client::QueryParam::new("after", &after))
-                .query(&progenitor_client::QueryParam::new("before", &before))
-                .query(
-                    &progenitor_client::QueryParam::new(
-                        "date_created:max",
-                        &date_created_max,
-                    ),
-                )
-                .query(
-                    &progenitor_client::QueryParam::new(
-                        "date_created:min",
-                        &date_created_min,
-                    ),
-                )
-                .query(
-                    &progenitor_client::QueryParam::new(
-                        "date_modified:max",
-                        &date_modified_max,
-                    ),
-                )
-                .query(
-                    &progenitor_client::QueryParam::new(
-                        "date_modified:min",
-                        &date_modified_min,
-                    ),
-                )
-                .query(&progenitor_client::QueryParam::new("direction", &direction))
-                .query(
-                    &progenitor_client::QueryParam::new(
-                        "include_fields",
-                        &include_fields,
-                    ),
-                )
-                .query(&progenitor_client::QueryParam::new("key", &key))
-                .query(&progenitor_client::QueryParam::new("key:in", &key_in))
-                .query(&progenitor_client::QueryParam::new("limit", &limit))
-                .query(&progenitor_client::QueryParam::new("namespace", &namespace))
-                .query(
-                    &progenitor_client::QueryParam::new("namespace:in", &namespace_in),
-                )
-                .query(&progenitor_client::QueryParam::new("page", &page))
-                .headers(header_map)
+                .optional_query("after", &after)
+                .optional_query("before", &before)
+                .optional_query("date_created:max", &date_created_max)
+                .optional_query("date_created:min", &date_created_min)
+                .optional_query("date_modified:max", &date_modified_max)
+                .optional_query("date_modified:min", &date_modified_min)
+                .optional_query("direction", &direction)
+                .optional_query("include_fields", &include_fields)
+                .optional_query("key", &key)
+                .optional_query("key:in", &key_in)
+                .optional_query("limit", &limit)
+                .optional_query("namespace", &namespace)
+                .optional_query("namespace:in", &namespace_in)
+                .optional_query("page", &page)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "get_carts_metafields",
@@ -11685,14 +11641,6 @@ pub mod builder {
             let Self { client, body } = self;
             let body = body.map_err(Error::InvalidRequest)?;
             let url = format!("{}/carts/metafields", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -11702,7 +11650,6 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "update_carts_metafields",
@@ -11774,14 +11721,6 @@ pub mod builder {
             let Self { client, body } = self;
             let body = body.map_err(Error::InvalidRequest)?;
             let url = format!("{}/carts/metafields", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -11791,7 +11730,6 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "create_carts_metafields",
@@ -11863,14 +11801,6 @@ pub mod builder {
             let Self { client, body } = self;
             let body = body.map_err(Error::InvalidRequest)?;
             let url = format!("{}/carts/metafields", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -11880,7 +11810,6 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "delete_carts_metafields",
@@ -11935,14 +11864,6 @@ pub mod builder {
         > {
             let Self { client } = self;
             let url = format!("{}/carts/settings", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -11951,7 +11872,6 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "get_global_cart_settings",
@@ -12043,14 +11963,6 @@ pub mod builder {
                 })
                 .map_err(Error::InvalidRequest)?;
             let url = format!("{}/carts/settings", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -12060,7 +11972,6 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "update_global_cart_settings",
@@ -12132,14 +12043,6 @@ pub mod builder {
                 "{}/carts/settings/channels/{}", client.baseurl, encode_path(& channel_id
                 .to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -12148,7 +12051,6 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "get_channel_cart_settings",
@@ -12235,14 +12137,6 @@ pub mod builder {
                 "{}/carts/settings/channels/{}", client.baseurl, encode_path(& channel_id
                 .to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -12252,7 +12146,6 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "update_channel_cart_settings",
@@ -12338,14 +12231,6 @@ pub mod builder {
             let url = format!(
                 "{}/carts/{}", client.baseurl, encode_path(& cart_id.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -12354,8 +12239,7 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .query(&progenitor_client::QueryParam::new("include", &include))
-                .headers(header_map)
+                .optional_query("include", &include)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "get_cart",
@@ -12472,14 +12356,6 @@ pub mod builder {
             let url = format!(
                 "{}/carts/{}", client.baseurl, encode_path(& cart_id.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -12489,8 +12365,7 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .query(&progenitor_client::QueryParam::new("include", &include))
-                .headers(header_map)
+                .optional_query("include", &include)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "update_cart",
@@ -12558,14 +12433,6 @@ pub mod builder {
             let url = format!(
                 "{}/carts/{}", client.baseurl, encode_path(& cart_id.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -12574,7 +12441,6 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "delete_cart",
@@ -12692,14 +12558,6 @@ pub mod builder {
             let url = format!(
                 "{}/carts/{}/items", client.baseurl, encode_path(& cart_id.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -12709,8 +12567,7 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .query(&progenitor_client::QueryParam::new("include", &include))
-                .headers(header_map)
+                .optional_query("include", &include)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "add_cart_line_items",
@@ -12846,14 +12703,6 @@ pub mod builder {
                 "{}/carts/{}/items/{}", client.baseurl, encode_path(& cart_id
                 .to_string()), encode_path(& item_id.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -12863,8 +12712,7 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .query(&progenitor_client::QueryParam::new("include", &include))
-                .headers(header_map)
+                .optional_query("include", &include)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "update_cart_line_item",
@@ -13003,14 +12851,6 @@ pub mod builder {
                 "{}/carts/{}/items/{}", client.baseurl, encode_path(& cart_id
                 .to_string()), encode_path(& item_id.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -13020,8 +12860,7 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .query(&progenitor_client::QueryParam::new("include", &include))
-                .headers(header_map)
+                .optional_query("include", &include)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "delete_cart_line_item",
@@ -13129,14 +12968,6 @@ pub mod builder {
                 "{}/carts/{}/redirect_urls", client.baseurl, encode_path(& cart_id
                 .to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -13146,7 +12977,6 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "create_cart_redirect_url",
@@ -13335,14 +13165,6 @@ pub mod builder {
                 "{}/carts/{}/metafields", client.baseurl, encode_path(& cart_id
                 .to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -13351,14 +13173,13 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .query(&progenitor_client::QueryParam::new("after", &after))
-                .query(&progenitor_client::QueryParam::new("before", &before))
-                .query(&progenitor_client::QueryParam::new("direction", &direction))
-                .query(&progenitor_client::QueryParam::new("key", &key))
-                .query(&progenitor_client::QueryParam::new("limit", &limit))
-                .query(&progenitor_client::QueryParam::new("namespace", &namespace))
-                .query(&progenitor_client::QueryParam::new("page", &page))
-                .headers(header_map)
+                .optional_query("after", &after)
+                .optional_query("before", &before)
+                .optional_query("direction", &direction)
+                .optional_query("key", &key)
+                .optional_query("limit", &limit)
+                .optional_query("namespace", &namespace)
+                .optional_query("page", &page)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "get_cart_metafields",
@@ -13460,14 +13281,6 @@ pub mod builder {
                 "{}/carts/{}/metafields", client.baseurl, encode_path(& cart_id
                 .to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -13477,7 +13290,6 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "create_cart_metafield",
@@ -13642,14 +13454,6 @@ pub mod builder {
                 "{}/carts/{}/metafields/{}", client.baseurl, encode_path(& cart_id
                 .to_string()), encode_path(& metafield_id.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -13658,12 +13462,11 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .query(&progenitor_client::QueryParam::new("direction", &direction))
-                .query(&progenitor_client::QueryParam::new("key", &key))
-                .query(&progenitor_client::QueryParam::new("limit", &limit))
-                .query(&progenitor_client::QueryParam::new("namespace", &namespace))
-                .query(&progenitor_client::QueryParam::new("page", &page))
-                .headers(header_map)
+                .optional_query("direction", &direction)
+                .optional_query("key", &key)
+                .optional_query("limit", &limit)
+                .optional_query("namespace", &namespace)
+                .optional_query("page", &page)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "get_cart_metafield",
@@ -13777,14 +13580,6 @@ pub mod builder {
                 "{}/carts/{}/metafields/{}", client.baseurl, encode_path(& cart_id
                 .to_string()), encode_path(& metafield_id.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -13794,7 +13589,6 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "update_cart_metafield",
@@ -13875,14 +13669,6 @@ pub mod builder {
                 "{}/carts/{}/metafields/{}", client.baseurl, encode_path(& cart_id
                 .to_string()), encode_path(& metafield_id.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -13891,7 +13677,6 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "delete_cart_metafield",

@@ -7,11 +7,14 @@
 //! - [`lenient_ids`]: ids that arrive as numbers or numeric strings are `i64`;
 //! - [`decimal_schemas`]: exact decimals describe themselves as numbers;
 //! - [`defaults`]: objects whose fields are all optional have `Default`;
+//! - [`lean_requests`]: no `api-version` header, and no query rewrite for an
+//!   unset optional parameter;
 //! - [`union_errors`]: a body that fits no form of a union says why, by field;
 //! - [`optional_schemas`]: JSON Schemas of the types only with the `schemars` feature.
 
 pub mod decimal_schemas;
 pub mod defaults;
+pub mod lean_requests;
 pub mod lenient_ids;
 pub mod optional_schemas;
 pub mod private_constructors;
@@ -33,6 +36,7 @@ pub fn apply(file: &mut syn::File, doc: &Value, flavour: Flavour) -> Result<()> 
     if flavour == Flavour::Sdk {
         lenient_ids::apply(file);
         union_errors::apply(file)?;
+        lean_requests::apply(file);
         send_errors::apply(file)?;
         private_constructors::apply(file);
         optional_schemas::apply(file);

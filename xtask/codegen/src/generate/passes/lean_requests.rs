@@ -1,0 +1,280 @@
+//! Pass `lean_requests`: a request is built with no work the wire throws away.
+//!
+//! progenitor's `send()` builds each request the same way, whatever it holds:
+//! - it adds an `api-version` header, taken from the spec's version, which
+//!   the API does not know and the SDK's hooks would remove again;
+//! - it calls `.query(..)` for every query parameter, also for an optional
+//!   one that is not set. reqwest rewrites the URL's query on each call, even
+//!   when the parameter adds nothing to it.
+//!
+//! The pass removes the header's map, and turns the `.query(..)` of each
+//! optional parameter into `.optional_query(name, &value)`
+//! (`crate::query::OptionalQuery`), which leaves the URL alone for `None`.
+//! A required parameter keeps its `.query(..)`.
+
+use std::collections::BTreeSet;
+
+use quote::ToTokens;
+use syn::parse_quote;
+use syn::visit_mut::VisitMut;
+
+use super::module_items;
+
+/// The header progenitor adds from `info.version`.
+const VERSION_HEADER: &str = "api-version";
+
+/// Rewrites the builders of `file`.
+pub fn apply(file: &mut syn::File) {
+    let Some(items) = module_items(file, "builder") else {
+        return;
+    };
+    let optional = optional_fields(items);
+    let mut rewritten = false;
+    for item in items.iter_mut() {
+        let syn::Item::Impl(block) = item else { continue };
+        if block.trait_.is_some() {
+            continue;
+        }
+        let Some(name) = super::type_name(&block.self_ty) else {
+            continue;
+        };
+        let fields = optional.iter().find(|(builder, _)| *builder == name).map(|(_, f)| f);
+        for impl_item in block.items.iter_mut() {
+            let syn::ImplItem::Fn(function) = impl_item else {
+                continue;
+            };
+            if function.sig.ident != "send" && function.sig.ident != "send_raw" {
+                continue;
+            }
+            drop_version_header(&mut function.block);
+            if let Some(fields) = fields {
+                let mut rewrite = OptionalQueries { fields, count: 0 };
+                rewrite.visit_block_mut(&mut function.block);
+                rewritten |= rewrite.count > 0;
+            }
+        }
+    }
+    if rewritten {
+        items.insert(
+            0,
+            parse_quote!(
+                use crate::query::OptionalQuery as _;
+            ),
+        );
+    }
+}
+
+/// For each builder struct, the fields that hold an `Option`
+/// (`Result<Option<T>, String>`).
+fn optional_fields(items: &[syn::Item]) -> Vec<(String, BTreeSet<String>)> {
+    items
+        .iter()
+        .filter_map(|item| {
+            let syn::Item::Struct(structure) = item else {
+                return None;
+            };
+            let fields = structure
+                .fields
+                .iter()
+                .filter(|field| holds_option(&field.ty))
+                .filter_map(|field| field.ident.as_ref().map(ToString::to_string))
+                .collect();
+            Some((structure.ident.to_string(), fields))
+        })
+        .collect()
+}
+
+/// `Result<Option<_>, _>`.
+fn holds_option(ty: &syn::Type) -> bool {
+    let Some(first) = first_argument(ty, "Result") else {
+        return false;
+    };
+    first_argument(&first, "Option").is_some()
+}
+
+/// The first type argument of `ty` when its last segment is `outer`.
+fn first_argument(ty: &syn::Type, outer: &str) -> Option<syn::Type> {
+    let syn::Type::Path(path) = ty else { return None };
+    let last = path.path.segments.last()?;
+    if last.ident != outer {
+        return None;
+    }
+    let syn::PathArguments::AngleBracketed(arguments) = &last.arguments else {
+        return None;
+    };
+    arguments.args.iter().find_map(|a| match a {
+        syn::GenericArgument::Type(t) => Some(t.clone()),
+        _ => None,
+    })
+}
+
+/// Removes `let mut header_map = ..;` with its `api-version` appends, and the
+/// `.headers(header_map)` of the request chain, when the map holds nothing
+/// else.
+fn drop_version_header(block: &mut syn::Block) {
+    let text = |stmt: &syn::Stmt| stmt.to_token_stream().to_string();
+    let declares = |stmt: &syn::Stmt| matches!(stmt, syn::Stmt::Local(local) if local.pat.to_token_stream().to_string() == "mut header_map");
+    let appends = |stmt: &syn::Stmt| text(stmt).starts_with("header_map . append");
+    let only_version = block
+        .stmts
+        .iter()
+        .filter(|stmt| appends(stmt))
+        .all(|stmt| text(stmt).contains(&format!("\"{VERSION_HEADER}\"")));
+    if !block.stmts.iter().any(declares) || !only_version {
+        return;
+    }
+    block.stmts.retain(|stmt| !declares(stmt) && !appends(stmt));
+    UnusedHeaders.visit_block_mut(block);
+}
+
+/// Replaces `receiver.headers(header_map)` by `receiver`.
+struct UnusedHeaders;
+
+impl VisitMut for UnusedHeaders {
+    fn visit_expr_mut(&mut self, expr: &mut syn::Expr) {
+        syn::visit_mut::visit_expr_mut(self, expr);
+        if let syn::Expr::MethodCall(call) = expr
+            && call.method == "headers"
+            && call.args.len() == 1
+            && call.args[0].to_token_stream().to_string() == "header_map"
+        {
+            *expr = (*call.receiver).clone();
+        }
+    }
+}
+
+/// Turns `.query(&progenitor_client::QueryParam::new(name, &field))` into
+/// `.optional_query(name, &field)` for each optional `field`.
+struct OptionalQueries<'a> {
+    fields: &'a BTreeSet<String>,
+    count: usize,
+}
+
+impl VisitMut for OptionalQueries<'_> {
+    fn visit_expr_method_call_mut(&mut self, call: &mut syn::ExprMethodCall) {
+        syn::visit_mut::visit_expr_method_call_mut(self, call);
+        if call.method != "query" || call.args.len() != 1 {
+            return;
+        }
+        let Some((name, value)) = query_param(&call.args[0]) else {
+            return;
+        };
+        if !self.fields.contains(&value.to_string()) {
+            return;
+        }
+        call.method = parse_quote!(optional_query);
+        call.args = parse_quote!(#name, &#value);
+        self.count += 1;
+    }
+}
+
+/// `name` and `value` of `&progenitor_client::QueryParam::new(name, &value)`.
+fn query_param(arg: &syn::Expr) -> Option<(syn::Expr, syn::Ident)> {
+    let syn::Expr::Reference(reference) = arg else {
+        return None;
+    };
+    let syn::Expr::Call(call) = &*reference.expr else {
+        return None;
+    };
+    let syn::Expr::Path(function) = &*call.func else {
+        return None;
+    };
+    let segments: Vec<String> = function.path.segments.iter().map(|s| s.ident.to_string()).collect();
+    if !segments.ends_with(&["QueryParam".to_string(), "new".to_string()]) || call.args.len() != 2 {
+        return None;
+    }
+    let syn::Expr::Reference(value) = &call.args[1] else {
+        return None;
+    };
+    let syn::Expr::Path(value) = &*value.expr else {
+        return None;
+    };
+    Some((call.args[0].clone(), value.path.get_ident()?.clone()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn builder() -> syn::File {
+        parse_quote! {
+            pub mod builder {
+                use super::types;
+                pub struct GetCart<'a> {
+                    client: &'a super::Client,
+                    cart_id: Result<::uuid::Uuid, String>,
+                    include: Result<Option<::std::vec::Vec<types::Include>>, String>,
+                    channel_id: Result<i64, String>,
+                }
+                impl<'a> GetCart<'a> {
+                    pub async fn send(self) -> Result<ResponseValue<types::CartResponse>, Error<types::ErrorBody>> {
+                        let Self { client, cart_id, include, channel_id } = self;
+                        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+                        header_map.append(
+                            ::reqwest::header::HeaderName::from_static("api-version"),
+                            ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+                        );
+                        let mut request = client
+                            .client
+                            .get(url)
+                            .query(&progenitor_client::QueryParam::new("include", &include))
+                            .query(&progenitor_client::QueryParam::new("channel_id", &channel_id))
+                            .headers(header_map)
+                            .build()?;
+                        todo!()
+                    }
+                }
+            }
+        }
+    }
+
+    fn text(file: &syn::File) -> String {
+        file.to_token_stream().to_string().replace(' ', "")
+    }
+
+    #[test]
+    fn the_version_header_is_not_built() {
+        let mut file = builder();
+        apply(&mut file);
+        let text = text(&file);
+        assert!(!text.contains("header_map"), "{text}");
+        assert!(!text.contains("api-version"), "{text}");
+        assert!(text.contains(".get(url).optional_query("), "{text}");
+    }
+
+    #[test]
+    fn an_optional_parameter_is_added_only_when_set_and_a_required_one_always() {
+        let mut file = builder();
+        apply(&mut file);
+        let text = text(&file);
+        assert!(text.contains(".optional_query(\"include\",&include)"), "{text}");
+        assert!(
+            text.contains(".query(&progenitor_client::QueryParam::new(\"channel_id\",&channel_id))"),
+            "{text}"
+        );
+        assert!(text.contains("usecrate::query::OptionalQueryas_;"), "{text}");
+    }
+
+    #[test]
+    fn a_header_map_with_other_headers_is_kept() {
+        let mut file = builder();
+        let items = module_items(&mut file, "builder").unwrap();
+        let syn::Item::Impl(block) = &mut items[2] else {
+            panic!("the builder's impl")
+        };
+        let syn::ImplItem::Fn(send) = &mut block.items[0] else {
+            panic!("send")
+        };
+        send.block.stmts.insert(
+            2,
+            parse_quote!(header_map.append(
+                ::reqwest::header::HeaderName::from_static("x-customer-token"),
+                token,
+            );),
+        );
+        apply(&mut file);
+        let text = text(&file);
+        assert!(text.contains(".headers(header_map)"), "{text}");
+        assert!(text.contains("\"api-version\""), "{text}");
+    }
+}
