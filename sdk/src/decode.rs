@@ -23,6 +23,29 @@ where
     }
 }
 
+/// Reads an answer's body as `T`, as progenitor's `ResponseValue::from_response`
+/// does, but keeps the answer's headers by moving them out of it rather than
+/// copying them (the generator's pass `owned_headers` calls this instead).
+pub(crate) async fn from_response<T, E>(
+    response: reqwest::Response,
+) -> Result<ResponseValue<T>, progenitor_client::Error<E>>
+where
+    T: DeserializeOwned,
+{
+    use http_body_util::BodyExt;
+
+    let (parts, body) = http::Response::<reqwest::Body>::from(response).into_parts();
+    let full = body
+        .collect()
+        .await
+        .map_err(progenitor_client::Error::ResponseBodyError)?
+        .to_bytes();
+    match serde_json::from_slice(&full) {
+        Ok(inner) => Ok(ResponseValue::new(inner, parts.status, parts.headers)),
+        Err(error) => Err(progenitor_client::Error::InvalidResponsePayload(full, error)),
+    }
+}
+
 /// The error for a body that does not fit `T`: the path of the field and
 /// what was wrong there. Tokens in the message are redacted.
 fn unfit<T: DeserializeOwned>(bytes: &[u8], error: &serde_json::Error) -> Error {

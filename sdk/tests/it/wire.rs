@@ -32,7 +32,11 @@ async fn create_cart_sends_include_comma_separated_with_the_token_and_reads_any_
     // 201 is documented; the SDK still decodes a 200 and leaves the status to the caller.
     Mock::given(method("POST"))
         .and(path("/carts"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(cart_body()))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(cart_body())
+                .insert_header("x-rate-limit-requests-left", "149"),
+        )
         .expect(1)
         .mount(&server)
         .await;
@@ -53,6 +57,11 @@ async fn create_cart_sends_include_comma_separated_with_the_token_and_reads_any_
         .await
         .expect("a 200 decodes");
     assert_eq!(response.status(), 200);
+    assert_eq!(
+        response.headers()["x-rate-limit-requests-left"],
+        "149",
+        "the answer's headers are kept"
+    );
     let cart = response.into_inner().data;
     assert_eq!(cart.id.to_string(), CART_ID);
     assert!(cart.redirect_urls.unwrap().embedded_checkout_url.contains("embedded=1"));

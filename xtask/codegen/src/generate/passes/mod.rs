@@ -9,6 +9,7 @@
 //! - [`defaults`]: objects whose fields are all optional have `Default`;
 //! - [`lean_requests`]: no `api-version` header, and no query rewrite for an
 //!   unset optional parameter;
+//! - [`owned_headers`]: an answer's headers are moved into its value, not copied;
 //! - [`union_errors`]: a body that fits no form of a union says why, by field;
 //! - [`optional_schemas`]: JSON Schemas of the types only with the `schemars` feature.
 
@@ -17,6 +18,7 @@ pub mod defaults;
 pub mod lean_requests;
 pub mod lenient_ids;
 pub mod optional_schemas;
+pub mod owned_headers;
 pub mod private_constructors;
 pub mod send_errors;
 pub mod union_errors;
@@ -37,6 +39,7 @@ pub fn apply(file: &mut syn::File, doc: &Value, flavour: Flavour) -> Result<()> 
         lenient_ids::apply(file);
         union_errors::apply(file)?;
         lean_requests::apply(file);
+        owned_headers::apply(file);
         send_errors::apply(file)?;
         private_constructors::apply(file);
         optional_schemas::apply(file);
