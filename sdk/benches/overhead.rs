@@ -5,7 +5,10 @@
 //!   with the same `reqwest::Client` and decoded into the same type, served
 //!   by one loopback server;
 //! - **decode**: decoding a cart answer into the SDK's types against decoding
-//!   the same bytes into `serde_json::Value`.
+//!   the same bytes into `serde_json::Value`;
+//! - **floor**: serde_json reading the same bytes and building nothing
+//!   (`IgnoredAny`) against `serde_json::Value`: the least any decode with
+//!   serde_json costs.
 //!
 //! The two sides alternate in small batches (and which goes first alternates
 //! too), so that the machine's drift over a run does not decide; each round
@@ -150,6 +153,14 @@ async fn main() {
         }
     };
     let (decode, typed_total, value_total) = ratio(ROUNDS, typed, value).await;
+    // What any serde_json decode of these bytes costs at least: every token read and checked,
+    // nothing built.
+    let ignored = || async {
+        for _ in 0..DECODES_PER_BATCH {
+            std::hint::black_box(serde_json::from_slice::<serde::de::IgnoredAny>(&body).expect("JSON"));
+        }
+    };
+    let (floor, ignored_total, _) = ratio(ROUNDS, ignored, value).await;
     let decodes = (ROUNDS * DECODES_PER_BATCH) as f64;
 
     println!("cart: {source} ({} bytes)", body.len());
@@ -162,5 +173,9 @@ async fn main() {
         "decode: typed {:.2} µs, serde_json::Value {:.2} µs; median ratio {decode:.3} ({ROUNDS} rounds of {DECODES_PER_BATCH} decodes each)",
         typed_total.as_secs_f64() * 1e6 / decodes,
         value_total.as_secs_f64() * 1e6 / decodes,
+    );
+    println!(
+        "floor:  serde_json reading the same bytes into nothing (IgnoredAny) {:.2} µs; median ratio to Value {floor:.3}",
+        ignored_total.as_secs_f64() * 1e6 / decodes,
     );
 }
