@@ -470,10 +470,10 @@ fn send_types(output: &syn::ReturnType, rewrite: &mut Qualify) -> Option<(String
     let syn::ReturnType::Type(_, ty) = output else {
         return None;
     };
-    let arguments = generic_arguments(ty)?;
+    let arguments = super::passes::type_arguments(ty)?;
     let [ok, err] = arguments.as_slice() else { return None };
-    let mut success = generic_arguments(ok)?.first()?.clone();
-    let mut error = generic_arguments(err)?.first()?.clone();
+    let mut success = super::passes::type_arguments(ok)?.first()?.clone();
+    let mut error = super::passes::type_arguments(err)?.first()?.clone();
     rewrite.visit_type_mut(&mut success);
     rewrite.visit_type_mut(&mut error);
     Some((
@@ -482,30 +482,13 @@ fn send_types(output: &syn::ReturnType, rewrite: &mut Qualify) -> Option<(String
     ))
 }
 
-fn generic_arguments(ty: &syn::Type) -> Option<Vec<syn::Type>> {
-    let syn::Type::Path(path) = ty else { return None };
-    let syn::PathArguments::AngleBracketed(arguments) = &path.path.segments.last()?.arguments else {
-        return None;
-    };
-    Some(
-        arguments
-            .args
-            .iter()
-            .filter_map(|a| match a {
-                syn::GenericArgument::Type(t) => Some(t.clone()),
-                _ => None,
-            })
-            .collect(),
-    )
-}
-
 /// The item type of `Vec<T>`.
 fn vec_item(ty: &syn::Type) -> Option<syn::Type> {
     let syn::Type::Path(path) = ty else { return None };
     if path.path.segments.last()?.ident != "Vec" {
         return None;
     }
-    generic_arguments(ty)?.into_iter().next()
+    super::passes::type_arguments(ty)?.into_iter().next()
 }
 
 /// Rewrites the generated module's relative paths so they name the same types

@@ -86,26 +86,11 @@ fn optional_fields(items: &[syn::Item]) -> Vec<(String, BTreeSet<String>)> {
 
 /// `Result<Option<_>, _>`.
 fn holds_option(ty: &syn::Type) -> bool {
-    let Some(first) = first_argument(ty, "Result") else {
-        return false;
-    };
-    first_argument(&first, "Option").is_some()
-}
-
-/// The first type argument of `ty` when its last segment is `outer`.
-fn first_argument(ty: &syn::Type, outer: &str) -> Option<syn::Type> {
-    let syn::Type::Path(path) = ty else { return None };
-    let last = path.path.segments.last()?;
-    if last.ident != outer {
-        return None;
-    }
-    let syn::PathArguments::AngleBracketed(arguments) = &last.arguments else {
-        return None;
-    };
-    arguments.args.iter().find_map(|a| match a {
-        syn::GenericArgument::Type(t) => Some(t.clone()),
-        _ => None,
-    })
+    let is = |ty: &syn::Type, name: &str| super::type_name(ty).as_deref() == Some(name);
+    is(ty, "Result")
+        && super::type_arguments(ty)
+            .and_then(|arguments| arguments.into_iter().next())
+            .is_some_and(|first| is(&first, "Option"))
 }
 
 /// Removes `let mut header_map = ..;` with its `api-version` appends, and the

@@ -62,3 +62,21 @@ pub(crate) fn type_name(ty: &syn::Type) -> Option<String> {
         _ => None,
     }
 }
+
+/// The type arguments of a type path's last segment (`T` and `E` of `Result<T, E>`).
+pub(crate) fn type_arguments(ty: &syn::Type) -> Option<Vec<syn::Type>> {
+    let syn::Type::Path(path) = ty else { return None };
+    let syn::PathArguments::AngleBracketed(arguments) = &path.path.segments.last()?.arguments else {
+        return None;
+    };
+    Some(
+        arguments
+            .args
+            .iter()
+            .filter_map(|a| match a {
+                syn::GenericArgument::Type(t) => Some(t.clone()),
+                _ => None,
+            })
+            .collect(),
+    )
+}

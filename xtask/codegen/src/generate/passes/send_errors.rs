@@ -10,7 +10,7 @@
 use anyhow::{Result, bail};
 use syn::parse_quote;
 
-use super::module_items;
+use super::{module_items, type_arguments};
 
 /// Rewrites the builders of `file`.
 pub fn apply(file: &mut syn::File) -> Result<()> {
@@ -52,19 +52,8 @@ fn success_type(output: &syn::ReturnType) -> Option<syn::Type> {
     let syn::ReturnType::Type(_, ty) = output else {
         return None;
     };
-    let first = first_argument(ty)?;
-    first_argument(&first)
-}
-
-fn first_argument(ty: &syn::Type) -> Option<syn::Type> {
-    let syn::Type::Path(path) = ty else { return None };
-    let syn::PathArguments::AngleBracketed(arguments) = &path.path.segments.last()?.arguments else {
-        return None;
-    };
-    arguments.args.iter().find_map(|a| match a {
-        syn::GenericArgument::Type(t) => Some(t.clone()),
-        _ => None,
-    })
+    let first = type_arguments(ty)?.into_iter().next()?;
+    type_arguments(&first)?.into_iter().next()
 }
 
 #[cfg(test)]
