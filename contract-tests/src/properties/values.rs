@@ -7,10 +7,18 @@ use proptest::prelude::*;
 use proptest::strategy::{BoxedStrategy, Just, Union};
 use serde_json::{Map, Value, json};
 
+/// Below this depth, values hold only what their schemas require: no optional
+/// member, no array item beyond `minItems`, no additional property.
+const DEPTH_OF_OPTIONAL_PARTS: u32 = 10;
+
+/// Below this depth a schema is taken to refer to itself without end, and the
+/// value is `null`. No schema of our specs nests its required parts this deep.
+const DEPTH_OF_ANY_PART: u32 = 40;
+
 /// A strategy for JSON values that `schema` (of the spec `doc`) describes.
 pub(super) fn value_of(doc: &Value, schema: &Value, depth: u32) -> BoxedStrategy<Value> {
     let schema = deref(doc, schema);
-    if depth > 10 {
+    if depth > DEPTH_OF_ANY_PART {
         return Just(Value::Null).boxed();
     }
     let nullable = schema.get("nullable").and_then(Value::as_bool) == Some(true);
@@ -74,6 +82,7 @@ fn non_null_value_of(doc: &Value, schema: &Value, depth: u32) -> BoxedStrategy<V
                 .and_then(Value::as_u64)
                 .map(|m| m as usize)
                 .unwrap_or(min + 3);
+            let max = if depth > DEPTH_OF_OPTIONAL_PARTS { min } else { max };
             proptest::collection::vec(value_of(doc, &items, depth + 1), min..=max)
                 .prop_map(Value::Array)
                 .boxed()
@@ -128,15 +137,20 @@ fn object_of(doc: &Value, schema: &Value, depth: u32) -> BoxedStrategy<Value> {
         .flatten()
     {
         let name = name.clone();
-        let value = value_of(doc, property, depth + 1);
         if required.contains(name.as_str()) {
+            let value = value_of(doc, property, depth + 1);
             members.push(value.prop_map(move |v| Some((name.clone(), v))).boxed());
-        } else {
+        } else if depth <= DEPTH_OF_OPTIONAL_PARTS {
+            let value = value_of(doc, property, depth + 1);
             members.push(proptest::option::of(value.prop_map(move |v| (name.clone(), v))).boxed());
         }
     }
     let extra = match schema.get("additionalProperties") {
-        Some(extra) if extra.is_object() && extra.as_object().is_some_and(|o| !o.is_empty()) => {
+        Some(extra)
+            if depth <= DEPTH_OF_OPTIONAL_PARTS
+                && extra.is_object()
+                && extra.as_object().is_some_and(|o| !o.is_empty()) =>
+        {
             proptest::collection::btree_map("[a-z_]{1,12}", value_of(doc, extra, depth + 1), 0..3).boxed()
         }
         _ => Just(Default::default()).boxed(),
@@ -185,4 +199,54 @@ fn string_of(schema: &Value) -> BoxedStrategy<Value> {
         .expect("a pattern proptest can generate from")
         .prop_map(Value::String)
         .boxed()
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::test_runner::TestRunner;
+
+    use super::*;
+
+    /// An object nesting `levels` deep, each level requiring the next, the last a string.
+    fn nested(levels: usize) -> Value {
+        (0..levels).fold(json!({"type": "string"}), |inner, _| {
+            json!({
+                "type": "object",
+                "required": ["next"],
+                "properties": {"next": inner, "note": {"type": "string"}},
+            })
+        })
+    }
+
+    fn deepest(value: &Value) -> &Value {
+        match value.get("next") {
+            Some(next) => deepest(next),
+            None => value,
+        }
+    }
+
+    #[test]
+    fn required_parts_are_made_at_any_depth_and_optional_ones_only_near_the_top() {
+        let doc = json!({});
+        let schema = nested(DEPTH_OF_OPTIONAL_PARTS as usize + 5);
+        let mut runner = TestRunner::deterministic();
+        let strategy = value_of(&doc, &schema, 0);
+        for _ in 0..32 {
+            let value = strategy.new_tree(&mut runner).expect("a value").current();
+            assert!(deepest(&value).is_string(), "a required string deep down: {value}");
+            let mut level = &value;
+            for depth in 0.. {
+                if depth > DEPTH_OF_OPTIONAL_PARTS {
+                    assert!(
+                        level.get("note").is_none(),
+                        "no optional member at depth {depth}: {value}"
+                    );
+                }
+                match level.get("next") {
+                    Some(next) => level = next,
+                    None => break,
+                }
+            }
+        }
+    }
 }
