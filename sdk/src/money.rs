@@ -1,7 +1,8 @@
 //! Money as exact decimals. Every amount of the APIs (prices, totals,
-//! discounts) is a [`Decimal`]; the generated fields read it through these
-//! (see the generator's pass `decimal_schemas`) and write it with
-//! `rust_decimal`'s own `Serialize`, as a JSON number.
+//! discounts) is a [`Decimal`]; the generated fields read and write it
+//! through these (see the generator's pass `decimal_schemas`), as a JSON
+//! number: a decimal with no fractional digits as an integer (`763`, as the
+//! API writes whole amounts), any other through its `f64` (`19.99`).
 //!
 //! A JSON number is read exactly as written: an integer as that integer, a
 //! decimal through its shortest round-trip spelling (`19.99` is 19.99, and
@@ -15,7 +16,10 @@ use std::fmt;
 use std::str::FromStr;
 
 use rust_decimal::Decimal;
+use rust_decimal::prelude::ToPrimitive;
+use serde::Serialize;
 use serde::de::{self, Deserializer, Visitor};
+use serde::ser::Serializer;
 
 struct DecimalVisitor;
 
@@ -85,15 +89,45 @@ pub(crate) fn option_decimal<'de, D: Deserializer<'de>>(deserializer: D) -> Resu
     deserializer.deserialize_option(OptionalDecimalVisitor)
 }
 
+/// Writes a decimal as a JSON number: an integer when it has no fractional
+/// digits, else its `f64`.
+pub(crate) fn write<S: Serializer>(value: &Decimal, serializer: S) -> Result<S::Ok, S::Error> {
+    if value.scale() == 0 {
+        if let Some(whole) = value.to_i64() {
+            return serializer.serialize_i64(whole);
+        }
+        if let Some(whole) = value.to_u64() {
+            return serializer.serialize_u64(whole);
+        }
+    }
+    Serialize::serialize(value, serializer)
+}
+
+/// Writes an optional decimal as [`write`] does, `None` as `null`.
+pub(crate) fn write_option<S: Serializer>(value: &Option<Decimal>, serializer: S) -> Result<S::Ok, S::Error> {
+    struct Written<'a>(&'a Decimal);
+
+    impl Serialize for Written<'_> {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            write(self.0, serializer)
+        }
+    }
+
+    match value {
+        Some(value) => serializer.serialize_some(&Written(value)),
+        None => serializer.serialize_none(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[derive(Debug, serde::Deserialize, serde::Serialize)]
     struct Amounts {
-        #[serde(deserialize_with = "decimal")]
+        #[serde(deserialize_with = "decimal", serialize_with = "write")]
         price: Decimal,
-        #[serde(default, deserialize_with = "option_decimal")]
+        #[serde(default, deserialize_with = "option_decimal", serialize_with = "write_option")]
         discount: Option<Decimal>,
     }
 
@@ -123,5 +157,27 @@ mod tests {
         let amounts = read(r#"{"price": 19.99, "discount": 2.5}"#);
         let written = serde_json::to_value(&amounts).unwrap();
         assert_eq!(written, serde_json::json!({"price": 19.99, "discount": 2.5}));
+    }
+
+    #[test]
+    fn whole_amounts_go_back_as_integers_and_others_as_written() {
+        let again = |json: &str| serde_json::to_string(&read(json)).unwrap();
+        assert_eq!(again(r#"{"price":763,"discount":0}"#), r#"{"price":763,"discount":0}"#);
+        assert_eq!(
+            again(r#"{"price":-5,"discount":null}"#),
+            r#"{"price":-5,"discount":null}"#
+        );
+        assert_eq!(
+            again(r#"{"price":19.99,"discount":0.1}"#),
+            r#"{"price":19.99,"discount":0.1}"#
+        );
+        assert_eq!(again(r#"{"price":"12.50"}"#), r#"{"price":12.5,"discount":null}"#);
+        let big = Decimal::from(u64::MAX);
+        let written = serde_json::to_string(&Amounts {
+            price: big,
+            discount: None,
+        })
+        .unwrap();
+        assert_eq!(written, format!(r#"{{"price":{},"discount":null}}"#, u64::MAX));
     }
 }

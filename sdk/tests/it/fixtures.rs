@@ -19,6 +19,7 @@ pub fn cart(id: &str, item: &str) -> Value {
         "base_amount": 19.99,
         "discount_amount": 0,
         "cart_amount": 19.99,
+        "coupons": [],
         "line_items": {
             "physical_items": [physical_item(item)],
             "digital_items": [],
@@ -43,6 +44,8 @@ pub fn physical_item(id: &str) -> Value {
         "quantity": 1,
         "taxable": true,
         "image_url": "https://cdn.example.com/tee.jpg",
+        "discounts": [],
+        "coupons": [],
         "discount_amount": 0,
         "coupon_amount": 0,
         "list_price": 19.99,

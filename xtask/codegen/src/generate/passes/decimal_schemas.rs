@@ -10,6 +10,10 @@
 //!   `f64` into a `String` and parsing it; in the SDK, a field that is a
 //!   `Decimal` or an `Option<Decimal>` reads through `crate::money`, which
 //!   does the same without the allocation (a quarter of a cart's decoding).
+//! - With `serde-float`, `Decimal` writes every amount through `f64`, so a
+//!   whole amount the API wrote as `763` would go back as `763.0`; in the
+//!   SDK every decimal field, union variants included, writes through
+//!   `crate::money::write`, which keeps whole amounts integers.
 
 use quote::ToTokens;
 use syn::visit_mut::VisitMut;
@@ -45,8 +49,16 @@ impl VisitMut for Fields {
         }
         let with = text.replace(DECIMAL, "f64");
         field.attrs.push(syn::parse_quote!(#[schemars(with = #with)]));
-        // Named fields only: a union's variants decode through `crate::union`.
-        if !self.fast_reads || field.ident.is_none() {
+        if !self.fast_reads {
+            return;
+        }
+        // A union's variants decode through `crate::union`, and write as fields do.
+        if field.ident.is_none() {
+            if text == DECIMAL {
+                field
+                    .attrs
+                    .push(syn::parse_quote!(#[serde(serialize_with = "crate::money::write")]));
+            }
             return;
         }
         let has_default = field.attrs.iter().any(|a| {
@@ -58,7 +70,7 @@ impl VisitMut for Fields {
         if text == DECIMAL {
             field
                 .attrs
-                .push(syn::parse_quote!(#[serde(deserialize_with = "crate::money::decimal")]));
+                .push(syn::parse_quote!(#[serde(deserialize_with = "crate::money::decimal", serialize_with = "crate::money::write")]));
         } else if text == format!("::std::option::Option<{DECIMAL}>") {
             // typify's `Option::deserialize` marks a required nullable field; otherwise the
             // field may be left out, which a `deserialize_with` needs `default` for.
@@ -67,11 +79,11 @@ impl VisitMut for Fields {
             if required || has_default {
                 field
                     .attrs
-                    .push(syn::parse_quote!(#[serde(deserialize_with = "crate::money::option_decimal")]));
+                    .push(syn::parse_quote!(#[serde(deserialize_with = "crate::money::option_decimal", serialize_with = "crate::money::write_option")]));
             } else {
                 field
                     .attrs
-                    .push(syn::parse_quote!(#[serde(default, deserialize_with = "crate::money::option_decimal")]));
+                    .push(syn::parse_quote!(#[serde(default, deserialize_with = "crate::money::option_decimal", serialize_with = "crate::money::write_option")]));
             }
         }
     }
@@ -100,7 +112,7 @@ mod tests {
         let text = file.to_token_stream().to_string().replace(' ', "");
         assert!(
             text.contains(
-                "#[schemars(with=\"f64\")]#[serde(deserialize_with=\"crate::money::decimal\")]pubcart_amount"
+                "#[schemars(with=\"f64\")]#[serde(deserialize_with=\"crate::money::decimal\",serialize_with=\"crate::money::write\")]pubcart_amount"
             ),
             "{text}"
         );
@@ -111,7 +123,7 @@ mod tests {
         assert!(text.contains("pubid:String"), "{text}");
         assert!(
             text.contains(
-                "#[serde(default,deserialize_with=\"crate::money::option_decimal\")]pubmanual_discount_amount"
+                "#[serde(default,deserialize_with=\"crate::money::option_decimal\",serialize_with=\"crate::money::write_option\")]pubmanual_discount_amount"
             ),
             "{text}"
         );
