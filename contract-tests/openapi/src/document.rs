@@ -56,9 +56,12 @@ pub fn load(path: &Path) -> Result<Document, LoadError> {
     })
 }
 
-/// Parses a document from its bytes.
+/// Parses a document from its bytes. A key given twice in one object is an
+/// error naming the key: read into JSON, the second would silently replace
+/// the first.
 pub fn parse(bytes: &[u8]) -> Result<Document, serde_yaml_ng::Error> {
-    let doc: Value = serde_yaml_ng::from_slice(bytes)?;
+    let yaml: serde_yaml_ng::Value = serde_yaml_ng::from_slice(bytes)?;
+    let doc: Value = serde_yaml_ng::from_value(yaml)?;
     Ok(Document {
         doc,
         sha256: hex(&Sha256::digest(bytes)),
@@ -115,5 +118,17 @@ mod tests {
     fn a_missing_file_names_its_path() {
         let error = load(Path::new("/nonexistent/spec.yaml")).unwrap_err().to_string();
         assert!(error.starts_with("reading /nonexistent/spec.yaml: "), "{error}");
+    }
+}
+
+#[cfg(test)]
+mod duplicate_keys {
+    use super::*;
+
+    #[test]
+    fn a_key_given_twice_in_one_object_is_an_error_naming_it() {
+        let text = b"openapi: 3.0.3\ninfo:\n  x-deviation: one\n  title: t\n  x-deviation: two\n";
+        let error = parse(text).err().map(|e| e.to_string()).unwrap_or_default();
+        assert!(error.contains("x-deviation"), "{error:?}");
     }
 }
