@@ -247,3 +247,22 @@ async fn option_values_go_out_in_every_documented_form() {
         ])
     );
 }
+
+#[tokio::test]
+async fn a_value_a_builder_cannot_send_is_named_with_its_parameter_and_type() {
+    let server = MockServer::start().await;
+    let error = client(&server)
+        .await
+        .carts()
+        .get_cart()
+        .cart_id("not-a-uuid")
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "invalid request: conversion to `Uuid` for cart_id failed",
+        "{error:?}"
+    );
+    assert!(server.received_requests().await.unwrap().is_empty(), "nothing was sent");
+}

@@ -3,6 +3,9 @@
 //! - [`send_errors`]: `send()` returns the crate's one error type;
 //! - [`private_constructors`]: the generated clients are built only by the
 //!   crate's own `Client` and `StorefrontClient`;
+//! - [`generator_surface`]: the generator's re-exports, prelude and builder
+//!   constructors leave the public API;
+//! - [`setter_messages`]: a builder's conversion errors name types as code does;
 //! - [`variant_names`]: enum variants named for what they mean;
 //! - [`lenient_ids`]: ids that arrive as numbers or numeric strings are `i64`;
 //! - [`decimal_schemas`]: exact decimals describe themselves as numbers;
@@ -15,12 +18,14 @@
 
 pub mod decimal_schemas;
 pub mod defaults;
+pub mod generator_surface;
 pub mod lean_requests;
 pub mod lenient_ids;
 pub mod optional_schemas;
 pub mod owned_headers;
 pub mod private_constructors;
 pub mod send_errors;
+pub mod setter_messages;
 pub mod union_errors;
 pub mod variant_names;
 
@@ -42,6 +47,8 @@ pub fn apply(file: &mut syn::File, doc: &Value, flavour: Flavour) -> Result<()> 
         owned_headers::apply(file);
         send_errors::apply(file)?;
         private_constructors::apply(file);
+        generator_surface::apply(file);
+        setter_messages::apply(file);
         optional_schemas::apply(file);
     }
     Ok(())
