@@ -120,7 +120,9 @@ fn describe(status: StatusCode, body: &ErrorBody) -> String {
     for part in [&body.title, &body.detail].into_iter().flatten() {
         let part = crate::redact::redact_tokens(part.trim());
         if !part.is_empty() && !text.contains(&part) {
-            text.push_str(": ");
+            // A title that ends its sentence is followed by the detail's, not by a colon.
+            let separator = if text.ends_with(['.', '!', '?']) { " " } else { ": " };
+            text.push_str(separator);
             text.push_str(&part);
         }
     }
@@ -145,6 +147,10 @@ fn describe(status: StatusCode, body: &ErrorBody) -> String {
 }
 
 /// Error envelopes of the three APIs, read as the management API's [`ErrorBody`].
+///
+/// Public only because the conversion from the generated clients' errors
+/// names it; callers have no use for it.
+#[doc(hidden)]
 pub trait ErrorEnvelope {
     /// The envelope as an [`ErrorBody`].
     fn into_error_body(self) -> ErrorBody;
@@ -218,5 +224,35 @@ impl<E: ErrorEnvelope> From<progenitor_client::Error<E>> for Error {
                 path: None,
             },
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn body(title: &str, detail: &str) -> ErrorBody {
+        serde_json::from_value(serde_json::json!({"title": title, "detail": detail})).expect("an envelope")
+    }
+
+    #[test]
+    fn a_title_that_ends_its_sentence_is_followed_by_the_detail_and_others_by_a_colon() {
+        assert_eq!(
+            describe(
+                StatusCode::CONFLICT,
+                &body(
+                    "The cart has changed since it was read.",
+                    "Cart version 99 is not current."
+                )
+            ),
+            "409 Conflict: The cart has changed since it was read. Cart version 99 is not current."
+        );
+        assert_eq!(
+            describe(
+                StatusCode::CONFLICT,
+                &body("Cart changed", "Cart version 99 is not current.")
+            ),
+            "409 Conflict: Cart changed: Cart version 99 is not current."
+        );
     }
 }

@@ -21,8 +21,9 @@ mod union;
 
 /// The REST Management Carts API (v3): generated from `spec/carts.v3.yaml`.
 ///
-/// [`Client`] is reached through [`crate::Client::carts`]; request and
-/// response types are in [`types`], with builders in [`types::builder`].
+/// [`carts::Client`](crate::carts::Client) is reached through [`crate::Client::carts`];
+/// request and response types are in [`carts::types`](crate::carts::types), with
+/// builders in [`carts::types::builder`](crate::carts::types::builder).
 #[path = "generated/carts_v3.rs"]
 #[allow(missing_docs, clippy::all, clippy::pedantic, rustdoc::all, unused_imports, dead_code)]
 #[rustfmt::skip]
@@ -30,7 +31,8 @@ pub mod carts;
 
 /// The Abandoned Carts API (v3): generated from `spec/abandoned_carts.v3.yaml`.
 ///
-/// [`Client`] is reached through [`crate::Client::abandoned_carts`].
+/// [`abandoned_carts::Client`](crate::abandoned_carts::Client) is reached through
+/// [`crate::Client::abandoned_carts`].
 #[path = "generated/abandoned_carts_v3.rs"]
 #[allow(missing_docs, clippy::all, clippy::pedantic, rustdoc::all, unused_imports, dead_code)]
 #[rustfmt::skip]
@@ -38,13 +40,13 @@ pub mod abandoned_carts;
 
 /// The Storefront Carts API: generated from `spec/carts.sf.yaml`.
 ///
-/// [`Client`] is reached through [`crate::StorefrontClient::carts`].
+/// [`storefront::Client`](crate::storefront::Client) is reached through
+/// [`crate::StorefrontClient::carts`].
 #[path = "generated/carts_sf.rs"]
 #[allow(missing_docs, clippy::all, clippy::pedantic, rustdoc::all, unused_imports, dead_code)]
 #[rustfmt::skip]
 pub mod storefront;
 
-pub use auth::AccessToken;
 pub use client::{
     Client, ClientBuilder, DEFAULT_TIMEOUT, StorefrontClient, StorefrontClientBuilder, USER_AGENT, http_client_builder,
 };
@@ -54,6 +56,8 @@ pub use outcome::LineItemRemoval;
 pub use overrides::{ChannelAbandonedCartSettingsRequest, ChannelCartSettingsRequest, Override};
 pub use progenitor_client::ResponseValue;
 pub use redact::redact_tokens;
+/// HTTP status codes, as [`Error::status`] and [`ResponseValue::status`] give them.
+pub use reqwest::StatusCode;
 pub use retry::{RateLimit, RetryPolicy};
 /// Money amounts are exact decimals; see the crate documentation.
 pub use rust_decimal::Decimal;
