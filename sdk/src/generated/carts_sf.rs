@@ -56,6 +56,7 @@ pub mod types {
         pub coupons: ::std::vec::Vec<Coupon>,
         ///When the cart was created.
         #[serde(rename = "createdTime")]
+        #[serde(serialize_with = "crate::time::write")]
         pub created_time: ::chrono::DateTime<::chrono::offset::Utc>,
         pub currency: Currency,
         ///ID of the customer who owns the cart; 0 for a guest.
@@ -84,6 +85,7 @@ pub mod types {
         pub locale: ::std::option::Option<::std::string::String>,
         ///When the cart was last changed.
         #[serde(rename = "updatedTime")]
+        #[serde(serialize_with = "crate::time::write")]
         pub updated_time: ::chrono::DateTime<::chrono::offset::Utc>,
         ///Current version of the cart, increased by every successful change. Send it back on item changes for optimistic concurrency control.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]

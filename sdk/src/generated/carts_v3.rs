@@ -108,6 +108,7 @@ customer id and email. The cart id is also the id of the cart's checkout.*/
         ///Coupons applied to the cart.
         pub coupons: ::std::vec::Vec<AppliedCoupon>,
         ///When the cart was created.
+        #[serde(serialize_with = "crate::time::write")]
         pub created_time: ::chrono::DateTime<::chrono::offset::Utc>,
         pub currency: Currency,
         ///Id of the customer who owns the cart; 0 for a guest.
@@ -148,6 +149,7 @@ none. No pattern here, so that stored carts with other spellings still parse.*/
         ///Whether the item prices include tax.
         pub tax_included: bool,
         ///When the cart was last changed.
+        #[serde(serialize_with = "crate::time::write")]
         pub updated_time: ::chrono::DateTime<::chrono::offset::Utc>,
         /**Current version of the cart; it goes up with every successful change. Send it back in
 changes to have them refused (409) when someone else changed the cart meanwhile.*/
@@ -1617,11 +1619,13 @@ product-level promotions unless the store's promotion settings allow it.*/
     pub struct Metafield {
         ///When the metafield was created.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(serialize_with = "crate::time::write_option")]
         pub date_created: ::std::option::Option<
             ::chrono::DateTime<::chrono::offset::Utc>,
         >,
         ///When the metafield was last changed.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(serialize_with = "crate::time::write_option")]
         pub date_modified: ::std::option::Option<
             ::chrono::DateTime<::chrono::offset::Utc>,
         >,

@@ -9,6 +9,7 @@
 //! - [`variant_names`]: enum variants named for what they mean;
 //! - [`lenient_ids`]: ids that arrive as numbers or numeric strings are `i64`;
 //! - [`decimal_schemas`]: exact decimals describe themselves as numbers;
+//! - [`timestamps`]: times are written with `+00:00`, as the API writes them;
 //! - [`defaults`]: objects whose fields are all optional have `Default`;
 //! - [`lean_requests`]: no `api-version` header, and no query rewrite for an
 //!   unset optional parameter;
@@ -26,6 +27,7 @@ pub mod owned_headers;
 pub mod private_constructors;
 pub mod send_errors;
 pub mod setter_messages;
+pub mod timestamps;
 pub mod union_errors;
 pub mod variant_names;
 
@@ -42,6 +44,7 @@ pub fn apply(file: &mut syn::File, doc: &Value, flavour: Flavour) -> Result<()> 
     defaults::apply(file);
     if flavour == Flavour::Sdk {
         lenient_ids::apply(file);
+        timestamps::apply(file);
         union_errors::apply(file)?;
         lean_requests::apply(file);
         owned_headers::apply(file);
