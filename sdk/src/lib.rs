@@ -16,6 +16,7 @@ mod query;
 mod redact;
 mod redirect;
 pub mod retry;
+mod spelling;
 mod time;
 mod tls;
 mod union;

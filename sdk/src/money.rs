@@ -1,7 +1,7 @@
 //! Money as exact decimals. Every amount of the APIs (prices, totals,
-//! discounts) is a [`Decimal`]; the generated fields read and write it
-//! through these (see the generator's pass `decimal_schemas`), as a JSON
-//! number: a decimal with no fractional digits as an integer (`763`, as the
+//! discounts) is a [`Decimal`]; the generated fields read it through these
+//! and write it through [`crate::spelling`] (see the generator's pass
+//! `decimal_schemas`), as a JSON number: a decimal with no fractional digits as an integer (`763`, as the
 //! API writes whole amounts), any other through its `f64` (`19.99`).
 //!
 //! A JSON number is read exactly as written: an integer as that integer, a
@@ -20,6 +20,8 @@ use rust_decimal::prelude::ToPrimitive;
 use serde::Serialize;
 use serde::de::{self, Deserializer, Visitor};
 use serde::ser::Serializer;
+
+use crate::spelling::Spelled;
 
 struct DecimalVisitor;
 
@@ -89,33 +91,19 @@ pub(crate) fn option_decimal<'de, D: Deserializer<'de>>(deserializer: D) -> Resu
     deserializer.deserialize_option(OptionalDecimalVisitor)
 }
 
-/// Writes a decimal as a JSON number: an integer when it has no fractional
-/// digits, else its `f64`.
-pub(crate) fn write<S: Serializer>(value: &Decimal, serializer: S) -> Result<S::Ok, S::Error> {
-    if value.scale() == 0 {
-        if let Some(whole) = value.to_i64() {
-            return serializer.serialize_i64(whole);
+/// A decimal is a JSON number: an integer when it has no fractional digits,
+/// else its `f64`.
+impl Spelled for Decimal {
+    fn write<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        if self.scale() == 0 {
+            if let Some(whole) = self.to_i64() {
+                return serializer.serialize_i64(whole);
+            }
+            if let Some(whole) = self.to_u64() {
+                return serializer.serialize_u64(whole);
+            }
         }
-        if let Some(whole) = value.to_u64() {
-            return serializer.serialize_u64(whole);
-        }
-    }
-    Serialize::serialize(value, serializer)
-}
-
-/// Writes an optional decimal as [`write`] does, `None` as `null`.
-pub(crate) fn write_option<S: Serializer>(value: &Option<Decimal>, serializer: S) -> Result<S::Ok, S::Error> {
-    struct Written<'a>(&'a Decimal);
-
-    impl Serialize for Written<'_> {
-        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-            write(self.0, serializer)
-        }
-    }
-
-    match value {
-        Some(value) => serializer.serialize_some(&Written(value)),
-        None => serializer.serialize_none(),
+        Serialize::serialize(self, serializer)
     }
 }
 
@@ -125,9 +113,13 @@ mod tests {
 
     #[derive(Debug, serde::Deserialize, serde::Serialize)]
     struct Amounts {
-        #[serde(deserialize_with = "decimal", serialize_with = "write")]
+        #[serde(deserialize_with = "decimal", serialize_with = "crate::spelling::write")]
         price: Decimal,
-        #[serde(default, deserialize_with = "option_decimal", serialize_with = "write_option")]
+        #[serde(
+            default,
+            deserialize_with = "option_decimal",
+            serialize_with = "crate::spelling::write_option"
+        )]
         discount: Option<Decimal>,
     }
 

@@ -42,7 +42,7 @@ pub mod types {
         #[cfg_attr(feature = "schemars", schemars(with = "f64"))]
         #[serde(
             deserialize_with = "crate::money::decimal",
-            serialize_with = "crate::money::write"
+            serialize_with = "crate::spelling::write"
         )]
         pub base_amount: ::rust_decimal::Decimal,
         ///Line item amounts minus cart-level discounts and coupons; includes tax where applicable.
@@ -50,13 +50,13 @@ pub mod types {
         #[cfg_attr(feature = "schemars", schemars(with = "f64"))]
         #[serde(
             deserialize_with = "crate::money::decimal",
-            serialize_with = "crate::money::write"
+            serialize_with = "crate::spelling::write"
         )]
         pub cart_amount: ::rust_decimal::Decimal,
         pub coupons: ::std::vec::Vec<Coupon>,
         ///When the cart was created.
         #[serde(rename = "createdTime")]
-        #[serde(serialize_with = "crate::time::write")]
+        #[serde(serialize_with = "crate::spelling::write")]
         pub created_time: ::chrono::DateTime<::chrono::offset::Utc>,
         pub currency: Currency,
         ///ID of the customer who owns the cart; 0 for a guest.
@@ -67,7 +67,7 @@ pub mod types {
         #[cfg_attr(feature = "schemars", schemars(with = "f64"))]
         #[serde(
             deserialize_with = "crate::money::decimal",
-            serialize_with = "crate::money::write"
+            serialize_with = "crate::spelling::write"
         )]
         pub discount_amount: ::rust_decimal::Decimal,
         pub discounts: ::std::vec::Vec<CartDiscount>,
@@ -85,7 +85,7 @@ pub mod types {
         pub locale: ::std::option::Option<::std::string::String>,
         ///When the cart was last changed.
         #[serde(rename = "updatedTime")]
-        #[serde(serialize_with = "crate::time::write")]
+        #[serde(serialize_with = "crate::spelling::write")]
         pub updated_time: ::chrono::DateTime<::chrono::offset::Utc>,
         ///Current version of the cart, increased by every successful change. Send it back on item changes for optimistic concurrency control.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -107,7 +107,7 @@ pub mod types {
         #[cfg_attr(feature = "schemars", schemars(with = "f64"))]
         #[serde(
             deserialize_with = "crate::money::decimal",
-            serialize_with = "crate::money::write"
+            serialize_with = "crate::spelling::write"
         )]
         pub discounted_amount: ::rust_decimal::Decimal,
         ///ID of the applied discount.
@@ -152,7 +152,7 @@ pub mod types {
         #[cfg_attr(feature = "schemars", schemars(with = "f64"))]
         #[serde(
             deserialize_with = "crate::money::decimal",
-            serialize_with = "crate::money::write"
+            serialize_with = "crate::spelling::write"
         )]
         pub discounted_amount: ::rust_decimal::Decimal,
         ///Coupon name shown on the storefront.
@@ -229,7 +229,7 @@ pub mod types {
         #[serde(
             default,
             deserialize_with = "crate::money::option_decimal",
-            serialize_with = "crate::money::write_option"
+            serialize_with = "crate::spelling::write_option"
         )]
         pub extended_list_price: ::std::option::Option<::rust_decimal::Decimal>,
         ///ID of the custom item.
@@ -244,7 +244,7 @@ pub mod types {
         #[serde(
             default,
             deserialize_with = "crate::money::option_decimal",
-            serialize_with = "crate::money::write_option"
+            serialize_with = "crate::spelling::write_option"
         )]
         pub list_price: ::std::option::Option<::rust_decimal::Decimal>,
         ///Name of the custom item.
@@ -288,7 +288,7 @@ pub mod types {
         #[cfg_attr(feature = "schemars", schemars(with = "f64"))]
         #[serde(
             deserialize_with = "crate::money::decimal",
-            serialize_with = "crate::money::write"
+            serialize_with = "crate::spelling::write"
         )]
         pub coupon_amount: ::rust_decimal::Decimal,
         ///Total of all discounts on this item, coupons excluded.
@@ -296,7 +296,7 @@ pub mod types {
         #[cfg_attr(feature = "schemars", schemars(with = "f64"))]
         #[serde(
             deserialize_with = "crate::money::decimal",
-            serialize_with = "crate::money::write"
+            serialize_with = "crate::spelling::write"
         )]
         pub discount_amount: ::rust_decimal::Decimal,
         ///Discounts applied to this item.
@@ -306,7 +306,7 @@ pub mod types {
         #[cfg_attr(feature = "schemars", schemars(with = "f64"))]
         #[serde(
             deserialize_with = "crate::money::decimal",
-            serialize_with = "crate::money::write"
+            serialize_with = "crate::spelling::write"
         )]
         pub extended_list_price: ::rust_decimal::Decimal,
         ///Sale price multiplied by the quantity.
@@ -314,7 +314,7 @@ pub mod types {
         #[cfg_attr(feature = "schemars", schemars(with = "f64"))]
         #[serde(
             deserialize_with = "crate::money::decimal",
-            serialize_with = "crate::money::write"
+            serialize_with = "crate::spelling::write"
         )]
         pub extended_sale_price: ::rust_decimal::Decimal,
         ///ID of the line item.
@@ -333,7 +333,7 @@ pub mod types {
         #[cfg_attr(feature = "schemars", schemars(with = "f64"))]
         #[serde(
             deserialize_with = "crate::money::decimal",
-            serialize_with = "crate::money::write"
+            serialize_with = "crate::spelling::write"
         )]
         pub list_price: ::rust_decimal::Decimal,
         ///Product name.
@@ -346,7 +346,7 @@ pub mod types {
         #[cfg_attr(feature = "schemars", schemars(with = "f64"))]
         #[serde(
             deserialize_with = "crate::money::decimal",
-            serialize_with = "crate::money::write"
+            serialize_with = "crate::spelling::write"
         )]
         pub original_price: ::rust_decimal::Decimal,
         ///For an item inside a bundle (e.g. a pick list), the ID of the parent product; otherwise null.
@@ -369,7 +369,7 @@ pub mod types {
         #[cfg_attr(feature = "schemars", schemars(with = "f64"))]
         #[serde(
             deserialize_with = "crate::money::decimal",
-            serialize_with = "crate::money::write"
+            serialize_with = "crate::spelling::write"
         )]
         pub sale_price: ::rust_decimal::Decimal,
         ///SKU of the variant.
@@ -452,7 +452,7 @@ pub mod types {
         #[cfg_attr(feature = "schemars", schemars(with = "f64"))]
         #[serde(
             deserialize_with = "crate::money::decimal",
-            serialize_with = "crate::money::write"
+            serialize_with = "crate::spelling::write"
         )]
         pub amount: ::rust_decimal::Decimal,
         ///ID of the gift certificate line item.
@@ -486,7 +486,7 @@ pub mod types {
         #[cfg_attr(feature = "schemars", schemars(with = "f64"))]
         #[serde(
             deserialize_with = "crate::money::decimal",
-            serialize_with = "crate::money::write"
+            serialize_with = "crate::spelling::write"
         )]
         pub amount: ::rust_decimal::Decimal,
         ///Message from the sender to the recipient.
@@ -531,7 +531,7 @@ pub mod types {
         #[serde(
             default,
             deserialize_with = "crate::money::option_decimal",
-            serialize_with = "crate::money::write_option"
+            serialize_with = "crate::spelling::write_option"
         )]
         pub amount: ::std::option::Option<::rust_decimal::Decimal>,
         ///Gift message.
@@ -660,7 +660,7 @@ pub mod types {
         #[cfg_attr(feature = "schemars", schemars(with = "f64"))]
         #[serde(
             deserialize_with = "crate::money::decimal",
-            serialize_with = "crate::money::write"
+            serialize_with = "crate::spelling::write"
         )]
         pub discounted_amount: ::rust_decimal::Decimal,
         pub id: DiscountId,
@@ -778,7 +778,7 @@ pub mod types {
         #[cfg_attr(feature = "schemars", schemars(with = "f64"))]
         #[serde(
             deserialize_with = "crate::money::decimal",
-            serialize_with = "crate::money::write"
+            serialize_with = "crate::spelling::write"
         )]
         pub coupon_amount: ::rust_decimal::Decimal,
         ///Total of all discounts on this item, coupons excluded.
@@ -786,7 +786,7 @@ pub mod types {
         #[cfg_attr(feature = "schemars", schemars(with = "f64"))]
         #[serde(
             deserialize_with = "crate::money::decimal",
-            serialize_with = "crate::money::write"
+            serialize_with = "crate::spelling::write"
         )]
         pub discount_amount: ::rust_decimal::Decimal,
         ///Discounts applied to this item.
@@ -796,7 +796,7 @@ pub mod types {
         #[cfg_attr(feature = "schemars", schemars(with = "f64"))]
         #[serde(
             deserialize_with = "crate::money::decimal",
-            serialize_with = "crate::money::write"
+            serialize_with = "crate::spelling::write"
         )]
         pub extended_list_price: ::rust_decimal::Decimal,
         ///Sale price multiplied by the quantity.
@@ -804,7 +804,7 @@ pub mod types {
         #[cfg_attr(feature = "schemars", schemars(with = "f64"))]
         #[serde(
             deserialize_with = "crate::money::decimal",
-            serialize_with = "crate::money::write"
+            serialize_with = "crate::spelling::write"
         )]
         pub extended_sale_price: ::rust_decimal::Decimal,
         ///Gift wrapping chosen for the item; null when none.
@@ -832,7 +832,7 @@ pub mod types {
         #[cfg_attr(feature = "schemars", schemars(with = "f64"))]
         #[serde(
             deserialize_with = "crate::money::decimal",
-            serialize_with = "crate::money::write"
+            serialize_with = "crate::spelling::write"
         )]
         pub list_price: ::rust_decimal::Decimal,
         ///Product name.
@@ -845,7 +845,7 @@ pub mod types {
         #[cfg_attr(feature = "schemars", schemars(with = "f64"))]
         #[serde(
             deserialize_with = "crate::money::decimal",
-            serialize_with = "crate::money::write"
+            serialize_with = "crate::spelling::write"
         )]
         pub original_price: ::rust_decimal::Decimal,
         ///For an item inside a bundle (e.g. a pick list), the ID of the parent product; otherwise null.
@@ -868,7 +868,7 @@ pub mod types {
         #[cfg_attr(feature = "schemars", schemars(with = "f64"))]
         #[serde(
             deserialize_with = "crate::money::decimal",
-            serialize_with = "crate::money::write"
+            serialize_with = "crate::spelling::write"
         )]
         pub sale_price: ::rust_decimal::Decimal,
         ///SKU of the variant.

@@ -20,7 +20,7 @@ pub mod types {
         #[serde(
             default,
             deserialize_with = "crate::money::option_decimal",
-            serialize_with = "crate::money::write_option"
+            serialize_with = "crate::spelling::write_option"
         )]
         pub discounted_amount: ::std::option::Option<::rust_decimal::Decimal>,
         ///Name of the coupon as shown to shoppers.
@@ -47,7 +47,7 @@ pub mod types {
         #[serde(
             default,
             deserialize_with = "crate::money::option_decimal",
-            serialize_with = "crate::money::write_option"
+            serialize_with = "crate::spelling::write_option"
         )]
         pub discounted_amount: ::std::option::Option<::rust_decimal::Decimal>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -93,14 +93,14 @@ customer id and email. The cart id is also the id of the cart's checkout.*/
         #[cfg_attr(feature = "schemars", schemars(with = "f64"))]
         #[serde(
             deserialize_with = "crate::money::decimal",
-            serialize_with = "crate::money::write"
+            serialize_with = "crate::spelling::write"
         )]
         pub base_amount: ::rust_decimal::Decimal,
         ///Total of the line items after cart-level discounts and coupons, including taxes where they apply.
         #[cfg_attr(feature = "schemars", schemars(with = "f64"))]
         #[serde(
             deserialize_with = "crate::money::decimal",
-            serialize_with = "crate::money::write"
+            serialize_with = "crate::spelling::write"
         )]
         pub cart_amount: ::rust_decimal::Decimal,
         ///The channel of the cart; 1 (the default channel) when none was given.
@@ -108,7 +108,7 @@ customer id and email. The cart id is also the id of the cart's checkout.*/
         ///Coupons applied to the cart.
         pub coupons: ::std::vec::Vec<AppliedCoupon>,
         ///When the cart was created.
-        #[serde(serialize_with = "crate::time::write")]
+        #[serde(serialize_with = "crate::spelling::write")]
         pub created_time: ::chrono::DateTime<::chrono::offset::Utc>,
         pub currency: Currency,
         ///Id of the customer who owns the cart; 0 for a guest.
@@ -117,7 +117,7 @@ customer id and email. The cart id is also the id of the cart's checkout.*/
         #[cfg_attr(feature = "schemars", schemars(with = "f64"))]
         #[serde(
             deserialize_with = "crate::money::decimal",
-            serialize_with = "crate::money::write"
+            serialize_with = "crate::spelling::write"
         )]
         pub discount_amount: ::rust_decimal::Decimal,
         ///Discounts applied to the cart.
@@ -138,7 +138,7 @@ none. No pattern here, so that stored carts with other spellings still parse.*/
         #[serde(
             default,
             deserialize_with = "crate::money::option_decimal",
-            serialize_with = "crate::money::write_option"
+            serialize_with = "crate::spelling::write_option"
         )]
         pub manual_discount_amount: ::std::option::Option<::rust_decimal::Decimal>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -149,7 +149,7 @@ none. No pattern here, so that stored carts with other spellings still parse.*/
         ///Whether the item prices include tax.
         pub tax_included: bool,
         ///When the cart was last changed.
-        #[serde(serialize_with = "crate::time::write")]
+        #[serde(serialize_with = "crate::spelling::write")]
         pub updated_time: ::chrono::DateTime<::chrono::offset::Utc>,
         /**Current version of the cart; it goes up with every successful change. Send it back in
 changes to have them refused (409) when someone else changed the cart meanwhile.*/
@@ -514,7 +514,7 @@ is refused with a conflict error (409). Optional; without it no check is made.*/
         #[cfg_attr(feature = "schemars", schemars(with = "f64"))]
         #[serde(
             deserialize_with = "crate::money::decimal",
-            serialize_with = "crate::money::write"
+            serialize_with = "crate::spelling::write"
         )]
         pub extended_list_price: ::rust_decimal::Decimal,
         ///Id of the line item.
@@ -526,7 +526,7 @@ is refused with a conflict error (409). Optional; without it no check is made.*/
         #[cfg_attr(feature = "schemars", schemars(with = "f64"))]
         #[serde(
             deserialize_with = "crate::money::decimal",
-            serialize_with = "crate::money::write"
+            serialize_with = "crate::spelling::write"
         )]
         pub list_price: ::rust_decimal::Decimal,
         ///Name of the custom item.
@@ -556,7 +556,7 @@ is refused with a conflict error (409). Optional; without it no check is made.*/
         #[serde(
             default,
             deserialize_with = "crate::money::option_decimal",
-            serialize_with = "crate::money::write_option"
+            serialize_with = "crate::spelling::write_option"
         )]
         pub list_price: ::std::option::Option<::rust_decimal::Decimal>,
         ///Name of the custom item.
@@ -645,7 +645,7 @@ is refused with a conflict error (409). Optional; without it no check is made.*/
         #[serde(
             default,
             deserialize_with = "crate::money::option_decimal",
-            serialize_with = "crate::money::write_option"
+            serialize_with = "crate::spelling::write_option"
         )]
         pub coupon_amount: ::std::option::Option<::rust_decimal::Decimal>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -656,7 +656,7 @@ is refused with a conflict error (409). Optional; without it no check is made.*/
         #[serde(
             default,
             deserialize_with = "crate::money::option_decimal",
-            serialize_with = "crate::money::write_option"
+            serialize_with = "crate::spelling::write_option"
         )]
         pub discount_amount: ::std::option::Option<::rust_decimal::Decimal>,
         ///Discounts applied to this item.
@@ -677,7 +677,7 @@ is refused with a conflict error (409). Optional; without it no check is made.*/
         #[serde(
             default,
             deserialize_with = "crate::money::option_decimal",
-            serialize_with = "crate::money::write_option"
+            serialize_with = "crate::spelling::write_option"
         )]
         pub extended_list_price: ::std::option::Option<::rust_decimal::Decimal>,
         ///`sale_price` times the quantity.
@@ -686,7 +686,7 @@ is refused with a conflict error (409). Optional; without it no check is made.*/
         #[serde(
             default,
             deserialize_with = "crate::money::option_decimal",
-            serialize_with = "crate::money::write_option"
+            serialize_with = "crate::spelling::write_option"
         )]
         pub extended_sale_price: ::std::option::Option<::rust_decimal::Decimal>,
         ///Id of the line item.
@@ -707,7 +707,7 @@ is refused with a conflict error (409). Optional; without it no check is made.*/
         #[serde(
             default,
             deserialize_with = "crate::money::option_decimal",
-            serialize_with = "crate::money::write_option"
+            serialize_with = "crate::spelling::write_option"
         )]
         pub list_price: ::std::option::Option<::rust_decimal::Decimal>,
         ///Product name of the item.
@@ -722,7 +722,7 @@ is refused with a conflict error (409). Optional; without it no check is made.*/
         #[serde(
             default,
             deserialize_with = "crate::money::option_decimal",
-            serialize_with = "crate::money::write_option"
+            serialize_with = "crate::spelling::write_option"
         )]
         pub original_price: ::std::option::Option<::rust_decimal::Decimal>,
         ///For an item that is part of a bundle, the id of its parent; null otherwise.
@@ -744,7 +744,7 @@ is refused with a conflict error (409). Optional; without it no check is made.*/
         #[serde(
             default,
             deserialize_with = "crate::money::option_decimal",
-            serialize_with = "crate::money::write_option"
+            serialize_with = "crate::spelling::write_option"
         )]
         pub sale_price: ::std::option::Option<::rust_decimal::Decimal>,
         ///SKU of the variant.
@@ -936,7 +936,7 @@ written items in `data`, the failures in `errors` and the counts in `meta`.*/
         #[cfg_attr(feature = "schemars", schemars(with = "f64"))]
         #[serde(
             deserialize_with = "crate::money::decimal",
-            serialize_with = "crate::money::write"
+            serialize_with = "crate::spelling::write"
         )]
         pub amount: ::rust_decimal::Decimal,
         ///Id of the line item.
@@ -970,7 +970,7 @@ written items in `data`, the failures in `errors` and the counts in `meta`.*/
         #[cfg_attr(feature = "schemars", schemars(with = "f64"))]
         #[serde(
             deserialize_with = "crate::money::decimal",
-            serialize_with = "crate::money::write"
+            serialize_with = "crate::spelling::write"
         )]
         pub amount: ::rust_decimal::Decimal,
         ///Message for the recipient, at most 200 characters.
@@ -1121,7 +1121,7 @@ written items in `data`, the failures in `errors` and the counts in `meta`.*/
         #[serde(
             default,
             deserialize_with = "crate::money::option_decimal",
-            serialize_with = "crate::money::write_option"
+            serialize_with = "crate::spelling::write_option"
         )]
         pub amount: ::std::option::Option<::rust_decimal::Decimal>,
         ///Gift message.
@@ -1286,7 +1286,7 @@ written items in `data`, the failures in `errors` and the counts in `meta`.*/
         #[serde(
             default,
             deserialize_with = "crate::money::option_decimal",
-            serialize_with = "crate::money::write_option"
+            serialize_with = "crate::spelling::write_option"
         )]
         pub discount_amount: ::std::option::Option<::rust_decimal::Decimal>,
         /**Kind of discount: 0 per item, 1 percentage, 2 on the total, 3 shipping, 4 free shipping,
@@ -1317,7 +1317,7 @@ written items in `data`, the failures in `errors` and the counts in `meta`.*/
         #[serde(
             default,
             deserialize_with = "crate::money::option_decimal",
-            serialize_with = "crate::money::write_option"
+            serialize_with = "crate::spelling::write_option"
         )]
         pub total_discount: ::std::option::Option<::rust_decimal::Decimal>,
         #[serde(flatten)]
@@ -1336,7 +1336,7 @@ written items in `data`, the failures in `errors` and the counts in `meta`.*/
         List(::std::vec::Vec<ItemCoupon>),
         Amount(
             #[cfg_attr(feature = "schemars", schemars(with = "f64"))]
-            #[serde(serialize_with = "crate::money::write")]
+            #[serde(serialize_with = "crate::spelling::write")]
             ::rust_decimal::Decimal,
         ),
     }
@@ -1575,7 +1575,7 @@ product-level promotions unless the store's promotion settings allow it.*/
         #[serde(
             default,
             deserialize_with = "crate::money::option_decimal",
-            serialize_with = "crate::money::write_option"
+            serialize_with = "crate::spelling::write_option"
         )]
         pub list_price: ::std::option::Option<::rust_decimal::Decimal>,
         ///Product name override.
@@ -1619,13 +1619,13 @@ product-level promotions unless the store's promotion settings allow it.*/
     pub struct Metafield {
         ///When the metafield was created.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        #[serde(serialize_with = "crate::time::write_option")]
+        #[serde(serialize_with = "crate::spelling::write_option")]
         pub date_created: ::std::option::Option<
             ::chrono::DateTime<::chrono::offset::Utc>,
         >,
         ///When the metafield was last changed.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        #[serde(serialize_with = "crate::time::write_option")]
+        #[serde(serialize_with = "crate::spelling::write_option")]
         pub date_modified: ::std::option::Option<
             ::chrono::DateTime<::chrono::offset::Utc>,
         >,
@@ -3024,7 +3024,7 @@ or an uploaded file object.*/
         #[cfg_attr(feature = "schemars", schemars(with = "f64"))]
         #[serde(
             deserialize_with = "crate::money::decimal",
-            serialize_with = "crate::money::write"
+            serialize_with = "crate::spelling::write"
         )]
         pub coupon_amount: ::rust_decimal::Decimal,
         pub coupons: ItemCoupons,
@@ -3032,7 +3032,7 @@ or an uploaded file object.*/
         #[cfg_attr(feature = "schemars", schemars(with = "f64"))]
         #[serde(
             deserialize_with = "crate::money::decimal",
-            serialize_with = "crate::money::write"
+            serialize_with = "crate::spelling::write"
         )]
         pub discount_amount: ::rust_decimal::Decimal,
         ///Discounts applied to this item.
@@ -3041,14 +3041,14 @@ or an uploaded file object.*/
         #[cfg_attr(feature = "schemars", schemars(with = "f64"))]
         #[serde(
             deserialize_with = "crate::money::decimal",
-            serialize_with = "crate::money::write"
+            serialize_with = "crate::spelling::write"
         )]
         pub extended_list_price: ::rust_decimal::Decimal,
         ///`sale_price` times the quantity.
         #[cfg_attr(feature = "schemars", schemars(with = "f64"))]
         #[serde(
             deserialize_with = "crate::money::decimal",
-            serialize_with = "crate::money::write"
+            serialize_with = "crate::spelling::write"
         )]
         pub extended_sale_price: ::rust_decimal::Decimal,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -3067,7 +3067,7 @@ or, where set, its sale price.*/
         #[cfg_attr(feature = "schemars", schemars(with = "f64"))]
         #[serde(
             deserialize_with = "crate::money::decimal",
-            serialize_with = "crate::money::write"
+            serialize_with = "crate::spelling::write"
         )]
         pub list_price: ::rust_decimal::Decimal,
         ///Product name of the item.
@@ -3081,7 +3081,7 @@ or, where set, its sale price.*/
         #[serde(
             default,
             deserialize_with = "crate::money::option_decimal",
-            serialize_with = "crate::money::write_option"
+            serialize_with = "crate::spelling::write_option"
         )]
         pub original_price: ::std::option::Option<::rust_decimal::Decimal>,
         ///For an item that is part of a bundle, the id of its parent; null otherwise.
@@ -3095,7 +3095,7 @@ or, where set, its sale price.*/
         #[cfg_attr(feature = "schemars", schemars(with = "f64"))]
         #[serde(
             deserialize_with = "crate::money::decimal",
-            serialize_with = "crate::money::write"
+            serialize_with = "crate::spelling::write"
         )]
         pub sale_price: ::rust_decimal::Decimal,
         ///SKU of the variant.

@@ -13,7 +13,7 @@
 //! - With `serde-float`, `Decimal` writes every amount through `f64`, so a
 //!   whole amount the API wrote as `763` would go back as `763.0`; in the
 //!   SDK every decimal field, union variants included, writes through
-//!   `crate::money::write`, which keeps whole amounts integers.
+//!   `crate::spelling::write`, which keeps whole amounts integers.
 
 use quote::ToTokens;
 use syn::visit_mut::VisitMut;
@@ -57,7 +57,7 @@ impl VisitMut for Fields {
             if text == DECIMAL {
                 field
                     .attrs
-                    .push(syn::parse_quote!(#[serde(serialize_with = "crate::money::write")]));
+                    .push(syn::parse_quote!(#[serde(serialize_with = "crate::spelling::write")]));
             }
             return;
         }
@@ -70,7 +70,7 @@ impl VisitMut for Fields {
         if text == DECIMAL {
             field
                 .attrs
-                .push(syn::parse_quote!(#[serde(deserialize_with = "crate::money::decimal", serialize_with = "crate::money::write")]));
+                .push(syn::parse_quote!(#[serde(deserialize_with = "crate::money::decimal", serialize_with = "crate::spelling::write")]));
         } else if text == format!("::std::option::Option<{DECIMAL}>") {
             // typify's `Option::deserialize` marks a required nullable field; otherwise the
             // field may be left out, which a `deserialize_with` needs `default` for.
@@ -79,11 +79,11 @@ impl VisitMut for Fields {
             if required || has_default {
                 field
                     .attrs
-                    .push(syn::parse_quote!(#[serde(deserialize_with = "crate::money::option_decimal", serialize_with = "crate::money::write_option")]));
+                    .push(syn::parse_quote!(#[serde(deserialize_with = "crate::money::option_decimal", serialize_with = "crate::spelling::write_option")]));
             } else {
                 field
                     .attrs
-                    .push(syn::parse_quote!(#[serde(default, deserialize_with = "crate::money::option_decimal", serialize_with = "crate::money::write_option")]));
+                    .push(syn::parse_quote!(#[serde(default, deserialize_with = "crate::money::option_decimal", serialize_with = "crate::spelling::write_option")]));
             }
         }
     }
@@ -112,7 +112,7 @@ mod tests {
         let text = file.to_token_stream().to_string().replace(' ', "");
         assert!(
             text.contains(
-                "#[schemars(with=\"f64\")]#[serde(deserialize_with=\"crate::money::decimal\",serialize_with=\"crate::money::write\")]pubcart_amount"
+                "#[schemars(with=\"f64\")]#[serde(deserialize_with=\"crate::money::decimal\",serialize_with=\"crate::spelling::write\")]pubcart_amount"
             ),
             "{text}"
         );
@@ -123,7 +123,7 @@ mod tests {
         assert!(text.contains("pubid:String"), "{text}");
         assert!(
             text.contains(
-                "#[serde(default,deserialize_with=\"crate::money::option_decimal\",serialize_with=\"crate::money::write_option\")]pubmanual_discount_amount"
+                "#[serde(default,deserialize_with=\"crate::money::option_decimal\",serialize_with=\"crate::spelling::write_option\")]pubmanual_discount_amount"
             ),
             "{text}"
         );

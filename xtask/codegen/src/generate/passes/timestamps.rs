@@ -2,7 +2,7 @@
 //!
 //! typify makes every `format: date-time` a `chrono::DateTime<Utc>`, whose
 //! `Serialize` writes `Z` where the API writes `+00:00`. In the SDK, each
-//! field holding one (or an `Option` of one) writes through `crate::time`,
+//! field holding one (or an `Option` of one) writes through `crate::spelling`,
 //! so a cart read and written again keeps the spelling of its times.
 
 use quote::ToTokens;
@@ -32,11 +32,11 @@ impl VisitMut for Fields {
         if text == TIME {
             field
                 .attrs
-                .push(syn::parse_quote!(#[serde(serialize_with = "crate::time::write")]));
+                .push(syn::parse_quote!(#[serde(serialize_with = "crate::spelling::write")]));
         } else if text == format!("::std::option::Option<{TIME}>") {
             field
                 .attrs
-                .push(syn::parse_quote!(#[serde(serialize_with = "crate::time::write_option")]));
+                .push(syn::parse_quote!(#[serde(serialize_with = "crate::spelling::write_option")]));
         }
     }
 }
@@ -62,11 +62,11 @@ mod tests {
         apply(&mut file);
         let text = file.to_token_stream().to_string().replace(' ', "");
         assert!(
-            text.contains("#[serde(serialize_with=\"crate::time::write\")]pubcreated_time"),
+            text.contains("#[serde(serialize_with=\"crate::spelling::write\")]pubcreated_time"),
             "{text}"
         );
         assert!(
-            text.contains("#[serde(serialize_with=\"crate::time::write_option\")]pubdate_modified"),
+            text.contains("#[serde(serialize_with=\"crate::spelling::write_option\")]pubdate_modified"),
             "{text}"
         );
         assert_eq!(text.matches("serialize_with").count(), 2, "{text}");
