@@ -18,20 +18,22 @@ pub struct Document {
 #[derive(Debug, thiserror::Error)]
 pub enum LoadError {
     /// The file could not be read.
-    #[error("reading {path}: {source}")]
+    // The cause is part of the message (and not an error `source`), so a
+    // report that prints the whole chain says it once.
+    #[error("reading {path}: {cause}")]
     Io {
         /// The file.
         path: PathBuf,
         /// The cause.
-        source: std::io::Error,
+        cause: std::io::Error,
     },
     /// The bytes are neither YAML nor JSON.
-    #[error("{path} is not valid YAML or JSON: {source}")]
+    #[error("{path} is not valid YAML or JSON: {cause}")]
     Syntax {
         /// The file.
         path: PathBuf,
         /// The parser's message, with line and column.
-        source: serde_yaml_ng::Error,
+        cause: serde_yaml_ng::Error,
     },
     /// The document is not OpenAPI 3.0.x.
     #[error("{path}: at /openapi: {message}")]
@@ -46,14 +48,21 @@ pub enum LoadError {
 /// Reads a YAML or JSON document (YAML is a superset of JSON, so one parser
 /// serves both).
 pub fn load(path: &Path) -> Result<Document, LoadError> {
-    let bytes = std::fs::read(path).map_err(|source| LoadError::Io {
+    let bytes = std::fs::read(path).map_err(|cause| LoadError::Io {
         path: path.to_path_buf(),
-        source,
+        cause,
     })?;
-    parse(&bytes).map_err(|source| LoadError::Syntax {
+    parse(&bytes).map_err(|cause| LoadError::Syntax {
         path: path.to_path_buf(),
-        source,
+        cause,
     })
+}
+
+/// Reads an OpenAPI 3.0.x document: [`load`], then [`Document::check_version`].
+pub fn load_openapi(path: &Path) -> Result<Document, LoadError> {
+    let document = load(path)?;
+    document.check_version(path)?;
+    Ok(document)
 }
 
 /// Parses a document from its bytes. A key given twice in one object is an

@@ -18,7 +18,7 @@ pub mod json_schema;
 pub mod operations;
 pub mod pointer;
 
-pub use document::{Document, LoadError, hex, load, parse};
+pub use document::{Document, LoadError, hex, load, load_openapi, parse};
 pub use json_schema::{self_contained, to_json_schema};
 pub use operations::{
     METHODS, Operation, Parameter, Status, match_path, operation_pointer, operations, parameters, response_for_status,

@@ -143,6 +143,11 @@ async fn record(target: &TargetArgs, dir: &std::path::Path) -> ExitCode {
     ExitCode::SUCCESS
 }
 
+/// The exit status of a command line the gate cannot run (a misspelt rule,
+/// `--live` without a token), as clap's own usage errors; a gate that ran
+/// and failed exits with 1.
+const USAGE: u8 = 2;
+
 #[tokio::main]
 async fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -158,14 +163,14 @@ async fn main() -> ExitCode {
         Ok(filter) => filter.unwrap_or_default(),
         Err(error) => {
             eprintln!("conformance: {error}");
-            return ExitCode::FAILURE;
+            return ExitCode::from(USAGE);
         }
     };
     let target = match cli.target.target() {
         Ok(target) => target,
         Err(error) => {
             eprintln!("conformance: {error}");
-            return ExitCode::FAILURE;
+            return ExitCode::from(USAGE);
         }
     };
     let options = Options {

@@ -2,7 +2,8 @@
 
 use super::RULES;
 
-/// A selection of rules by id: exact ids, or a family with `.*`.
+/// A selection of rules by id: exact ids, or a family (`redirect_urls` or
+/// `redirect_urls.*`).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Filter {
     patterns: Vec<String>,
@@ -50,10 +51,8 @@ impl Filter {
 }
 
 fn matches(pattern: &str, id: &str) -> bool {
-    match pattern.strip_suffix(".*") {
-        Some(family) => id.split('.').next() == Some(family),
-        None => pattern == id,
-    }
+    let family = pattern.strip_suffix(".*").unwrap_or(pattern);
+    pattern == id || id.split('.').next() == Some(family)
 }
 
 #[cfg(test)]
@@ -67,6 +66,9 @@ mod tests {
         assert!(filter.selects("cart.id"));
         assert!(!filter.selects("cart.expiry"));
         assert!(Filter::all().selects("cart.expiry"));
+        let family = Filter::parse("redirect_urls").unwrap();
+        assert!(family.selects("redirect_urls.validity"));
+        assert!(!family.selects("cart.id"));
     }
 
     #[test]

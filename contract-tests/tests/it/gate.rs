@@ -264,7 +264,7 @@ async fn the_binary_runs_live_against_a_base_url() {
         .output()
         .await
         .unwrap();
-    assert!(!misspelt.status.success());
+    assert_eq!(misspelt.status.code(), Some(2), "a usage error, not a failed gate");
     let stderr = String::from_utf8_lossy(&misspelt.stderr);
     assert!(stderr.contains("\"redirect_url.shape\" names no rule"), "{stderr}");
 }

@@ -126,8 +126,21 @@ fn run_diff(
     Ok(())
 }
 
-fn main() -> Result<()> {
-    match Cli::parse().command {
+/// Runs the command; an error is printed as one line with its causes
+/// (`error: reading x.yaml: No such file or directory`), without the
+/// backtrace `RUST_BACKTRACE` would add to an expected failure.
+fn main() -> std::process::ExitCode {
+    match run(Cli::parse()) {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("error: {error:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<()> {
+    match cli.command {
         Command::Generate {
             spec, out: Some(out), ..
         } => {

@@ -130,7 +130,7 @@ pub fn diff_revision(root: &Path, revision: &str) -> Result<Vec<Change>> {
     let mut after = BTreeMap::new();
     for (path, _) in crate::generate::sdk_targets(root, &root.join("spec"))? {
         let name = path.file_name().unwrap_or_default().to_string_lossy().to_string();
-        after.insert(name, carts_openapi::load(&path)?.doc);
+        after.insert(name, carts_openapi::load_openapi(&path)?.doc);
     }
     let empty = || json!({"openapi": "3.0.3", "info": {"title": "none", "version": "0"}, "paths": {}});
     let mut changes = Vec::new();
@@ -195,6 +195,23 @@ mod tests {
     }
 
     use Severity::{Additive, Breaking, Cosmetic};
+
+    #[test]
+    fn a_file_that_is_not_openapi_is_refused_naming_it() {
+        let dir = std::env::temp_dir().join(format!("diff-not-openapi-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let workflow = dir.join("ci.yml");
+        std::fs::write(&workflow, "name: ci\non: push\n").unwrap();
+        let spec = crate::generate::project_root().join("spec/carts.v3.yaml");
+        for (old, new) in [(&spec, &workflow), (&workflow, &spec)] {
+            let error = diff_files(old, new).map(|_| ()).unwrap_err();
+            assert!(
+                format!("{error:#}").contains("ci.yml: at /openapi: missing"),
+                "{error:#}"
+            );
+        }
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
 
     #[test]
     fn identical_specs_have_no_changes() {

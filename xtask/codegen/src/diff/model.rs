@@ -62,7 +62,7 @@ impl Operation {
 
 /// Reads, normalizes and models a spec file.
 pub(super) fn surface_of(path: &Path) -> Result<BTreeMap<String, Operation>> {
-    let file = carts_openapi::load(path)?;
+    let file = carts_openapi::load_openapi(path)?;
     surface_of_doc(file.doc).with_context(|| format!("reading the surface of {}", path.display()))
 }
 

@@ -18,8 +18,7 @@ use crate::normalize;
 /// Reads, normalizes and generates one spec. `display` is how the header and
 /// messages name the spec.
 pub fn render(spec_path: &Path, display: &str, flavour: Flavour) -> Result<Rendered> {
-    let file = carts_openapi::load(spec_path)?;
-    file.check_version(spec_path)?;
+    let file = carts_openapi::load_openapi(spec_path)?;
     let mut doc = file.doc;
     let applied = normalize::normalize(&mut doc).with_context(|| format!("normalizing {display}"))?;
     let body = generate_code(&doc, flavour).with_context(|| format!("generating {display}"))?;
