@@ -18,6 +18,7 @@
 mod apply;
 mod edit;
 mod facts;
+mod identity;
 mod lock;
 mod merge;
 mod misfits;
@@ -125,6 +126,7 @@ pub fn vendor(root: &Path, request: &Request<'_>) -> Result<Report> {
         )
     })?;
     let ours_doc: Value = serde_yaml_ng::from_str(&ours_text).with_context(|| format!("reading spec/{name}.yaml"))?;
+    identity::check(&release.doc, &ours_doc, name, &request.file.display().to_string())?;
     let mut lock = lock::read(&lock_path)?;
     let mut report = Report {
         name: name.to_string(),
