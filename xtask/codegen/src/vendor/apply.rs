@@ -101,7 +101,9 @@ impl Edit {
             Edit::Push { at, value } => format!("add {value} to {at}"),
             Edit::RemoveItem { at, value } => format!("remove {value} from {at}"),
             Edit::RemoveEntry { at } => format!("remove {at}"),
-            Edit::Add { at, key, what, .. } => format!("add {what:?} {}", child(at, key)).to_lowercase(),
+            Edit::Add { at, key, what, .. } => {
+                format!("add {} {}", format!("{what:?}").to_lowercase(), child(at, key))
+            }
         }
     }
 }
@@ -544,7 +546,7 @@ fn edit_for(sides: &Sides<'_>, change: &Change) -> Result<Edit> {
             })
         }
         (kind, theirs, ours) => bail!(
-            "a {kind:?} change from {} to {} is not something the merge edits",
+            "a change of {kind} from {} to {} is not something the merge edits",
             ours.map(|f| f.value.to_string()).unwrap_or_else(|| "absent".into()),
             theirs.map(|f| f.value.to_string()).unwrap_or_else(|| "absent".into())
         ),
@@ -696,4 +698,24 @@ fn ensure_mapping(document: &YamlDocument, at: &str) -> Result<()> {
     }
     let (parent, last) = at.rsplit_once('/').ok_or_else(|| anyhow!("{at} has no parent"))?;
     document.set(parent, &unescape(last), &json!({}))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_added_field_is_named_by_its_pointer_as_written() {
+        let edit = Edit::Add {
+            at: "/components/schemas/DigitalItem/properties".into(),
+            key: "download_size".into(),
+            theirs: String::new(),
+            what: Adding::Field,
+            required: false,
+        };
+        assert_eq!(
+            edit.describe(),
+            "add field /components/schemas/DigitalItem/properties/download_size"
+        );
+    }
 }

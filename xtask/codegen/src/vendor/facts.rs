@@ -64,6 +64,28 @@ pub enum Kind {
     FieldEnum,
 }
 
+impl std::fmt::Display for Kind {
+    /// The kind in words, for reports: "the item type of a parameter".
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Kind::Operation => f.write_str("an operation"),
+            Kind::OperationId => f.write_str("an operation id"),
+            Kind::Parameter => f.write_str("a parameter"),
+            Kind::ParameterAttribute(name) => write!(f, "the `{name}` of a parameter"),
+            Kind::ParameterType { items: false } => f.write_str("the type of a parameter"),
+            Kind::ParameterType { items: true } => f.write_str("the item type of a parameter"),
+            Kind::ParameterEnum => f.write_str("an enum value of a parameter"),
+            Kind::Status => f.write_str("a response status"),
+            Kind::Body => f.write_str("a body"),
+            Kind::Field => f.write_str("a field"),
+            Kind::FieldType => f.write_str("the type of a field"),
+            Kind::FieldRequired => f.write_str("whether a field is required"),
+            Kind::FieldNullable => f.write_str("whether a field may be null"),
+            Kind::FieldEnum => f.write_str("an enum value of a field"),
+        }
+    }
+}
+
 /// JSON pointers into the document for one fact.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Place {
