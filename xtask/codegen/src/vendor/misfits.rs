@@ -1,5 +1,6 @@
-//! Recorded responses that no longer fit a spec: their operation is gone or
-//! moved, or their body does not validate against the documented schema.
+//! Recorded interactions that no longer fit a spec: their operation is gone
+//! or moved, their request has a query parameter the spec no longer has, or
+//! their response body does not validate against the documented schema.
 
 use std::path::{Path, PathBuf};
 
@@ -73,6 +74,9 @@ fn misfit(doc: &Value, operation: &str, cassette: &Value) -> Option<String> {
     if match_path(&path, recorded_path).is_none() {
         return Some(format!("{operation} is now at {path} (recorded {recorded_path})"));
     }
+    if let Some(reason) = unknown_query_parameters(doc, &path, &method, cassette) {
+        return Some(reason);
+    }
     let status = cassette
         .pointer("/response/status")
         .and_then(Value::as_u64)
@@ -101,6 +105,28 @@ fn misfit(doc: &Value, operation: &str, cassette: &Value) -> Option<String> {
         .map(|e| format!("{} at {}", e, e.instance_path()))
         .collect();
     (!errors.is_empty()).then(|| format!("the {status} body no longer validates: {}", errors.join("; ")))
+}
+
+/// The recorded request's query parameters the operation no longer has: the
+/// SDK could not send that request again.
+fn unknown_query_parameters(doc: &Value, path: &str, method: &str, cassette: &Value) -> Option<String> {
+    let query = cassette.pointer("/request/query").and_then(Value::as_str)?;
+    let known: Vec<String> = carts_openapi::parameters(doc, path, method)
+        .into_iter()
+        .filter(|p| p.location == "query")
+        .map(|p| p.name)
+        .collect();
+    let mut unknown: Vec<String> = url::form_urlencoded::parse(query.as_bytes())
+        .map(|(name, _)| name.into_owned())
+        .filter(|name| !known.contains(name))
+        .collect();
+    unknown.dedup();
+    (!unknown.is_empty()).then(|| {
+        format!(
+            "the request's query parameter(s) {} are no longer documented",
+            unknown.join(", ")
+        )
+    })
 }
 
 #[cfg(test)]
@@ -135,6 +161,32 @@ mod tests {
         assert_eq!(
             misfit(&doc, "getCarts", &cassette).unwrap(),
             "the spec has no operation getCarts any more"
+        );
+    }
+
+    #[test]
+    fn a_query_parameter_the_spec_dropped_is_named() {
+        let doc = serde_json::json!({"paths": {"/carts/metafields": {"get": {
+            "operationId": "getCartsMetafields",
+            "parameters": [
+                {"name": "limit", "in": "query", "schema": {"type": "integer"}},
+                {"name": "key:in", "in": "query", "schema": {"type": "string"}}
+            ],
+            "responses": {"200": {"description": "ok"}}
+        }}}});
+        let cassette = |query: &str| {
+            serde_json::json!({
+                "request": {"method": "GET", "path": "/carts/metafields", "query": query},
+                "response": {"status": 200, "body": null}
+            })
+        };
+        assert_eq!(
+            misfit(&doc, "getCartsMetafields", &cassette("limit=5&key%3Ain=a,b")),
+            None
+        );
+        assert_eq!(
+            misfit(&doc, "getCartsMetafields", &cassette("after=cursor-4150&limit=5")).unwrap(),
+            "the request's query parameter(s) after are no longer documented"
         );
     }
 }

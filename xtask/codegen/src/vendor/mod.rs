@@ -407,11 +407,11 @@ impl fmt::Display for Report {
         }
         if self.kind == Kind::Merged {
             if self.misfits.is_empty() {
-                writeln!(f, "\nevery recorded response of {} still fits the spec", self.name)?;
+                writeln!(f, "\nevery recorded interaction of {} still fits the spec", self.name)?;
             } else {
                 writeln!(
                     f,
-                    "\n{} recorded responses of {} no longer fit the spec:",
+                    "\n{} recorded interaction(s) of {} no longer fit the spec:",
                     self.misfits.len(),
                     self.name
                 )?;
