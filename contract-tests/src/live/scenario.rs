@@ -29,10 +29,17 @@ pub async fn run(credentials: &Credentials) -> Result<Session, LiveError> {
         .redirect(reqwest::redirect::Policy::none())
         .build()
         .map_err(|e| LiveError::transport("setup", e))?;
+    // The simulator's control API tells it from a store, however the run was started, so
+    // that its recordings say they came from the simulator.
+    let clock = ServerClock::find(&http, credentials).await;
+    let mut recorded_as = credentials.clone();
+    if clock.is_ok() {
+        recorded_as = recorded_as.simulator();
+    }
     let mut scenario = Scenario {
         recorder: Recorder {
             http: http.clone(),
-            credentials: credentials.clone(),
+            credentials: recorded_as,
             date: chrono::Utc::now().format("%Y-%m-%d").to_string(),
             cassettes: Vec::new(),
         },
@@ -58,7 +65,6 @@ pub async fn run(credentials: &Credentials) -> Result<Session, LiveError> {
         )
     })?;
 
-    let clock = ServerClock::find(&http, credentials).await;
     let steps = scenario.steps(&http, credentials, clock).await;
     let deleted = scenario
         .call("delete the cart", "deleteCart", reqwest::Method::DELETE, "", None, None)

@@ -113,6 +113,31 @@ async fn recordings_carry_no_secret_and_replay_exactly() {
 }
 
 #[tokio::test]
+async fn a_simulator_reached_as_a_server_is_recorded_as_the_simulator() {
+    let sim = simulator().await;
+    let credentials = Credentials::new("elsewhere", DEFAULT_ACCESS_TOKEN, Some(sim.api_base("elsewhere")))
+        .with_storefront(sim.base_url().parse().unwrap());
+    let session = gate::record(&Target::Server(credentials)).await.unwrap();
+    assert!(!session.cassettes.is_empty());
+    for recorded in &session.cassettes {
+        assert_eq!(
+            recorded.provenance.kind,
+            cassette::ProvenanceKind::SimulatorRecording,
+            "{}",
+            recorded.provenance.source
+        );
+        assert!(
+            recorded
+                .provenance
+                .source
+                .starts_with("Recorded from simulator store elsewhere"),
+            "{}",
+            recorded.provenance.source
+        );
+    }
+}
+
+#[tokio::test]
 async fn a_step_that_fails_fails_the_gate_and_still_deletes_the_cart() {
     let sim = simulator().await;
     let store = sim.store(SIMULATOR_STORE);
