@@ -98,6 +98,17 @@ pub fn to_junit(report: &Report) -> String {
 /// The rules as a fixed-width table, then properties, coverage, replays and the live scenario.
 pub fn to_table(report: &Report) -> String {
     let mut out = String::new();
+    // A live scenario that stopped explains the rules it leaves without cases: say it first.
+    if let Some((target, error)) = report
+        .live
+        .as_ref()
+        .and_then(|l| l.error.as_ref().map(|e| (&l.target, e)))
+    {
+        let _ = writeln!(
+            out,
+            "live scenario FAIL against {target}: {error}\n(the rules it would have exercised have no cases below)\n"
+        );
+    }
     let _ = writeln!(out, "{:<30} {:>5}  {:<13} what it checks", "rule", "cases", "result");
     for rule in &report.rules {
         let what: String = rule.checks.chars().take(88).collect();
@@ -342,6 +353,25 @@ mod tests {
         assert!(xml.contains("<skipped message=\"needs time\""), "{xml}");
         assert!(xml.contains("<testcase name=\"p.q\""), "{xml}");
         assert!(xml.contains("coverage: carts.v3 listCarts"), "{xml}");
+    }
+
+    #[test]
+    fn a_live_scenario_that_stopped_is_said_before_the_rules() {
+        let mut report = report();
+        report.live = Some(crate::suite::LiveReport {
+            target: "http://127.0.0.1:9/stores/s/v3".into(),
+            interactions: 1,
+            observations: Default::default(),
+            error: Some("create a cart: answered 401 without a cart id".into()),
+        });
+        let table = to_table(&report);
+        assert!(
+            table.starts_with(
+                "live scenario FAIL against http://127.0.0.1:9/stores/s/v3: create a cart: answered 401 without a cart id"
+            ),
+            "{table}"
+        );
+        assert!(to_table(&super::tests::report()).starts_with("rule "), "no live scenario, no such line");
     }
 
     #[test]
