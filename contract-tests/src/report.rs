@@ -371,7 +371,10 @@ mod tests {
             ),
             "{table}"
         );
-        assert!(to_table(&super::tests::report()).starts_with("rule "), "no live scenario, no such line");
+        assert!(
+            to_table(&super::tests::report()).starts_with("rule "),
+            "no live scenario, no such line"
+        );
     }
 
     #[test]
