@@ -1,8 +1,9 @@
 //! Money as exact decimals. Every amount of the APIs (prices, totals,
 //! discounts) is a [`Decimal`]; the generated fields read it through these
 //! and write it through [`crate::spelling`] (see the generator's pass
-//! `decimal_schemas`), as a JSON number: a decimal with no fractional digits as an integer (`763`, as the
-//! API writes whole amounts), any other through its `f64` (`19.99`).
+//! `decimal_schemas`), as a JSON number: a decimal with no fractional digits
+//! as an integer (`763`, as the API writes whole amounts), any other through
+//! its `f64` (`19.99`).
 //!
 //! A JSON number is read exactly as written: an integer as that integer, a
 //! decimal through its shortest round-trip spelling (`19.99` is 19.99, and

@@ -128,11 +128,6 @@ mod tests {
         let error = load(Path::new("/nonexistent/spec.yaml")).unwrap_err().to_string();
         assert!(error.starts_with("reading /nonexistent/spec.yaml: "), "{error}");
     }
-}
-
-#[cfg(test)]
-mod duplicate_keys {
-    use super::*;
 
     #[test]
     fn a_key_given_twice_in_one_object_is_an_error_naming_it() {

@@ -11,7 +11,7 @@
 use std::collections::BTreeSet;
 
 use anyhow::{Result, bail};
-use carts_openapi::operations;
+use carts_openapi::{operations, template};
 use serde_json::Value;
 
 /// The least share of a release's operations our spec must know.
@@ -24,14 +24,14 @@ pub(super) fn check(release: &Value, ours: &Value, name: &str, file: &str) -> Re
     let ids: BTreeSet<&str> = ours_ops.iter().filter_map(|op| op.id.as_deref()).collect();
     let routes: BTreeSet<(&str, String)> = ours_ops
         .iter()
-        .map(|op| (op.method.as_str(), route(&op.path)))
+        .map(|op| (op.method.as_str(), template(&op.path)))
         .collect();
     let theirs = operations(release);
     if theirs.is_empty() {
         return Ok(());
     }
     let known = |method: &str, path: &str| {
-        let path = route(path);
+        let path = template(path);
         routes.iter().any(|(ours_method, ours)| {
             *ours_method == method && (path.ends_with(ours.as_str()) || ours.ends_with(&path))
         })
@@ -56,24 +56,6 @@ pub(super) fn check(release: &Value, ours: &Value, name: &str, file: &str) -> Re
         );
     }
     Ok(())
-}
-
-/// `/carts/{}`: the path with parameter names left out.
-fn route(path: &str) -> String {
-    let mut out = String::new();
-    let mut in_parameter = false;
-    for c in path.chars() {
-        match c {
-            '{' => {
-                in_parameter = true;
-                out.push_str("{}");
-            }
-            '}' => in_parameter = false,
-            _ if in_parameter => {}
-            _ => out.push(c),
-        }
-    }
-    out
 }
 
 #[cfg(test)]

@@ -116,15 +116,14 @@ fn unknown_query_parameters(doc: &Value, path: &str, method: &str, cassette: &Va
         .filter(|p| p.location == "query")
         .map(|p| p.name)
         .collect();
-    let mut unknown: Vec<String> = url::form_urlencoded::parse(query.as_bytes())
+    let unknown: std::collections::BTreeSet<String> = url::form_urlencoded::parse(query.as_bytes())
         .map(|(name, _)| name.into_owned())
         .filter(|name| !known.contains(name))
         .collect();
-    unknown.dedup();
     (!unknown.is_empty()).then(|| {
         format!(
             "the request's query parameter(s) {} are no longer documented",
-            unknown.join(", ")
+            unknown.into_iter().collect::<Vec<_>>().join(", ")
         )
     })
 }
