@@ -6,8 +6,10 @@
 //! canonical spelling, so [`Mode::Response`] also treats as equal:
 //! - a `null` member and an absent one (optional fields are `Option`s that
 //!   are skipped when `None`);
-//! - an empty array or object and an absent member (optional lists and maps
-//!   are skipped when empty);
+//! - an empty array or object and an absent member, and `null` and either
+//!   (lists that an answer may leave out or send as `null` are read as
+//!   empty and written back as `[]`; a group of lists, such as `line_items`,
+//!   left out is written back with each list empty): see [`says_nothing`];
 //! - timestamps naming the same instant (`+00:00` and `Z`);
 //! - a recorded numeric string and the same integer: ids the API sends both
 //!   ways (`parentId: "6"`) are `i64` in the SDK and written as numbers. A
@@ -87,7 +89,7 @@ fn walk(mode: Mode, path: &str, recorded: &Value, sdk: &Value, out: &mut Vec<Mis
                 });
             }
         }
-        (a, b) if scalars_equal(mode, a, b) => {}
+        (a, b) if scalars_equal(mode, a, b) || null_for_nothing(mode, a, b) => {}
         (a, b) => out.push(Mismatch {
             path: path.to_string(),
             recorded: Some(a.clone()),
@@ -98,10 +100,24 @@ fn walk(mode: Mode, path: &str, recorded: &Value, sdk: &Value, out: &mut Vec<Mis
 
 /// Whether an absent member says the same as `value` (response mode only).
 fn same_as_absent(mode: Mode, value: &Value) -> bool {
-    mode == Mode::Response
-        && (value.is_null()
-            || value.as_array().is_some_and(Vec::is_empty)
-            || value.as_object().is_some_and(Map::is_empty))
+    mode == Mode::Response && says_nothing(value)
+}
+
+/// Whether one side is `null` and the other carries nothing (a list sent as
+/// `null` and written back as `[]`), in response mode only.
+fn null_for_nothing(mode: Mode, a: &Value, b: &Value) -> bool {
+    (a.is_null() || b.is_null()) && same_as_absent(mode, a) && same_as_absent(mode, b)
+}
+
+/// Whether `value` carries nothing: `null`, an empty list, or an object whose
+/// members all carry nothing (`{}`, `{"physical_items": []}`).
+pub fn says_nothing(value: &Value) -> bool {
+    match value {
+        Value::Null => true,
+        Value::Array(items) => items.is_empty(),
+        Value::Object(members) => members.values().all(says_nothing),
+        _ => false,
+    }
 }
 
 fn objects(mode: Mode, path: &str, a: &Map<String, Value>, b: &Map<String, Value>, out: &mut Vec<Mismatch>) {
@@ -176,6 +192,19 @@ mod tests {
             1,
             "requests go out as recorded"
         );
+    }
+
+    #[test]
+    fn lists_and_groups_that_say_nothing_are_equal_in_answers_only() {
+        let recorded = json!({"options": null, "line_items": null, "coupons": []});
+        let sdk = json!({"options": [], "line_items": {"physical_items": [], "digital_items": []}});
+        assert_eq!(differences(&recorded, &sdk), vec![]);
+        assert_eq!(differences_in(Mode::Request, &recorded, &sdk).len(), 3);
+        let found = differences(
+            &json!({"line_items": null}),
+            &json!({"line_items": {"physical_items": [1]}}),
+        );
+        assert_eq!(found.len(), 1, "a list with an item says something");
     }
 
     #[test]

@@ -203,7 +203,7 @@ pub fn finish<T: Serialize, X: Into<Error>>(result: Result<ResponseValue<T>, X>)
         Err(error) => match error.into() {
             Error::Api { status, body, .. } => {
                 // An empty error body reads as an envelope without fields.
-                let body = json(&*body).filter(|b| b.as_object().is_none_or(|o| !o.is_empty()));
+                let body = json(&*body).filter(|b| !crate::compare::says_nothing(b));
                 Outcome::ErrorBody {
                     status: status.as_u16(),
                     body,

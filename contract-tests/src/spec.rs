@@ -48,6 +48,8 @@ pub struct Parameter {
 #[derive(Debug, Clone)]
 pub struct Specs {
     docs: BTreeMap<Api, Value>,
+    /// The same documents demanding every field marked `x-always-present`.
+    documented: BTreeMap<Api, Value>,
     operations: Vec<Operation>,
 }
 
@@ -56,33 +58,27 @@ pub fn default_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../spec")
 }
 
-/// Why the specs could not be read.
-#[derive(Debug, thiserror::Error)]
-#[error("{path}: {message}")]
-pub struct SpecError {
-    /// The spec file.
-    pub path: PathBuf,
-    /// What went wrong.
-    pub message: String,
-}
+/// Why the specs could not be read: the loader's error, which names the file.
+pub type SpecError = carts_openapi::LoadError;
 
 impl Specs {
     /// Reads `spec/<api>.yaml` for every API.
     pub fn load(dir: &Path) -> Result<Self, SpecError> {
         let mut docs = BTreeMap::new();
+        let mut documented = BTreeMap::new();
         let mut operations = Vec::new();
         for api in Api::ALL {
             let path = dir.join(format!("{}.yaml", api.stem()));
-            let error = |message: String| SpecError {
-                path: path.clone(),
-                message,
-            };
-            let text = std::fs::read_to_string(&path).map_err(|e| error(e.to_string()))?;
-            let doc: Value = serde_yaml_ng::from_str(&text).map_err(|e| error(e.to_string()))?;
+            let doc = carts_openapi::load(&path)?.doc;
             operations.extend(read_operations(api, &doc));
+            documented.insert(api, carts_openapi::documented(&doc));
             docs.insert(api, doc);
         }
-        Ok(Self { docs, operations })
+        Ok(Self {
+            docs,
+            documented,
+            operations,
+        })
     }
 
     /// Every operation, by API then document order.
@@ -105,6 +101,12 @@ impl Specs {
     /// `#/components/...` reference points into a `definitions` copy.
     pub fn json_schema(&self, api: Api, schema: &Value) -> Value {
         carts_openapi::self_contained(self.doc(api), schema)
+    }
+
+    /// Like [`Specs::json_schema`], and also demanding every field our spec
+    /// marks `x-always-present`: what the gate asks of recorded and live answers.
+    pub fn documented_json_schema(&self, api: Api, schema: &Value) -> Value {
+        carts_openapi::self_contained(&self.documented[&api], &carts_openapi::documented(schema))
     }
 
     /// The schema of `op`'s request body, if it has one.

@@ -23,9 +23,24 @@ fn print_urls(label: &str, urls: Option<&RedirectUrls>) {
         return;
     };
     println!("{label}:");
-    println!("  cart_url              {}", redact_tokens(&urls.cart_url));
-    println!("  checkout_url          {}", redact_tokens(&urls.checkout_url));
-    println!("  embedded_checkout_url {}", redact_tokens(&urls.embedded_checkout_url));
+    println!(
+        "  cart_url              {}",
+        urls.cart_url
+            .as_deref()
+            .map_or_else(|| "(absent)".into(), redact_tokens)
+    );
+    println!(
+        "  checkout_url          {}",
+        urls.checkout_url
+            .as_deref()
+            .map_or_else(|| "(absent)".into(), redact_tokens)
+    );
+    println!(
+        "  embedded_checkout_url {}",
+        urls.embedded_checkout_url
+            .as_deref()
+            .map_or_else(|| "(absent)".into(), redact_tokens)
+    );
 }
 
 #[tokio::main(flavor = "current_thread")]

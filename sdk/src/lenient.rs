@@ -1,7 +1,8 @@
-//! Identifiers that arrive as a number or as a numeric string (`6` or
-//! `"6"`): the published storefront examples send `parentId` both ways. The
-//! generated fields are `i64` (see the generator's pass `lenient_ids`) and
-//! decode through these; they are always sent as numbers.
+//! What answers send in more than one form. Identifiers arrive as a number or
+//! as a numeric string (`6` or `"6"`): the published storefront examples send
+//! `parentId` both ways. The generated fields are `i64` (see the generator's
+//! pass `lenient_ids`) and decode through these; they are always sent as
+//! numbers. Lists may be absent or `null` in older answers.
 
 use serde::{Deserialize, Deserializer};
 
@@ -41,6 +42,18 @@ pub(crate) fn option_i64_or_numeric_string<'de, D: Deserializer<'de>>(
     Option::<NumberOrText>::deserialize(deserializer)?
         .map(NumberOrText::into_i64)
         .transpose()
+}
+
+/// Reads a list, or a group of lists, that an answer may leave out or send as
+/// `null`: either reads as the default, an empty list (the generator's pass
+/// `absent_defaults` puts it on such fields, with `#[serde(default)]` for the
+/// absent case). Both are exact: no item was sent.
+pub(crate) fn null_as_default<'de, D, T>(deserializer: D) -> Result<T, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Deserialize<'de> + Default,
+{
+    Ok(Option::<T>::deserialize(deserializer)?.unwrap_or_default())
 }
 
 #[cfg(test)]

@@ -13,18 +13,23 @@ use crate::redact::redact_tokens;
 /// for the spec's `RedirectUrls` schema in the generated code (same fields,
 /// same JSON), so that no cart or answer prints a token.
 ///
-/// Every answer carries all three URLs, so they are plain strings; fields
-/// the API adds later are kept in `extra` and written back as they came.
+/// Every documented answer carries all three URLs; each is still an `Option`,
+/// so that an answer which leaves one out decodes (only identity and money
+/// are demanded, see spec/README.md). Fields the API adds later are kept in
+/// `extra` and written back as they came.
 #[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct RedirectUrls {
     /// Loads the cart on the storefront: `.../cart.php?action=load&id=<cart id>&token=...`.
-    pub cart_url: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cart_url: Option<String>,
     /// Loads the cart into checkout: `.../cart.php?action=loadInCheckout&id=<cart id>&token=...`.
-    pub checkout_url: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub checkout_url: Option<String>,
     /// Loads the cart into an embedded checkout:
     /// `.../cart.php?embedded=1&action=loadInCheckout&id=<cart id>&token=...`.
-    pub embedded_checkout_url: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub embedded_checkout_url: Option<String>,
     /// Fields the spec does not list.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -32,7 +37,7 @@ pub struct RedirectUrls {
 
 impl fmt::Debug for RedirectUrls {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let shown = |url: &String| redact_tokens(url);
+        let shown = |url: &Option<String>| url.as_deref().map(redact_tokens);
         f.debug_struct("RedirectUrls")
             .field("cart_url", &shown(&self.cart_url))
             .field("checkout_url", &shown(&self.checkout_url))
@@ -49,7 +54,7 @@ mod tests {
     #[test]
     fn debug_hides_the_token_and_json_keeps_it() {
         let urls = RedirectUrls {
-            cart_url: "https://shop.example.com/cart.php?action=load&id=7&token=s3cr3t".into(),
+            cart_url: Some("https://shop.example.com/cart.php?action=load&id=7&token=s3cr3t".into()),
             ..Default::default()
         };
         let debug = format!("{urls:?}");

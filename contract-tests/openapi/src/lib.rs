@@ -4,6 +4,8 @@
 //! Documents stay JSON trees (`serde_json::Value`), so that the places inside
 //! them can be named by JSON pointer in every message and rewritten before
 //! anything is typed.
+//! - [`always_present`]: the mark of fields documented in every answer, and
+//!   the document that demands them;
 //! - [`document`]: loading a YAML or JSON file, with its sha256;
 //! - [`pointer`](mod@pointer): JSON pointers (RFC 6901) and `$ref` resolution;
 //! - [`operations`](mod@operations): operations, their parameters with path-level ones
@@ -13,11 +15,13 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+pub mod always_present;
 pub mod document;
 pub mod json_schema;
 pub mod operations;
 pub mod pointer;
 
+pub use always_present::{ALWAYS_PRESENT, documented, is_identity_or_money, sdk_requires};
 pub use document::{Document, LoadError, hex, load, load_openapi, parse};
 pub use json_schema::{self_contained, to_json_schema};
 pub use operations::{

@@ -2,7 +2,7 @@
 
 use std::collections::BTreeSet;
 
-use carts_openapi::deref;
+use carts_openapi::{ALWAYS_PRESENT, follow, sdk_requires};
 use proptest::prelude::*;
 use proptest::strategy::{BoxedStrategy, Just, Union};
 use serde_json::{Map, Value, json};
@@ -15,14 +15,35 @@ const DEPTH_OF_OPTIONAL_PARTS: u32 = 10;
 /// value is `null`. No schema of our specs nests its required parts this deep.
 const DEPTH_OF_ANY_PART: u32 = 40;
 
+/// How the optional members of objects are made.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Form {
+    /// As the spec describes: each optional member present or absent.
+    Described,
+    /// As an older or sparser answer may come: each member the SDK does not
+    /// demand (`carts_openapi::sdk_requires`) present, absent or `null`,
+    /// whether the spec marks it always present, nullable, or neither.
+    Sparse,
+}
+
 /// A strategy for JSON values that `schema` (of the spec `doc`) describes.
 pub(super) fn value_of(doc: &Value, schema: &Value, depth: u32) -> BoxedStrategy<Value> {
-    let schema = deref(doc, schema);
+    value_in(Form::Described, doc, schema, depth)
+}
+
+/// A strategy for answers `schema` (of the spec `doc`) describes, in the
+/// [`Form::Sparse`] form.
+pub(super) fn sparse_answer_of(doc: &Value, schema: &Value) -> BoxedStrategy<Value> {
+    value_in(Form::Sparse, doc, schema, 0)
+}
+
+fn value_in(form: Form, doc: &Value, schema: &Value, depth: u32) -> BoxedStrategy<Value> {
+    let (schema, at) = follow(doc, schema, "");
     if depth > DEPTH_OF_ANY_PART {
         return Just(Value::Null).boxed();
     }
     let nullable = schema.get("nullable").and_then(Value::as_bool) == Some(true);
-    let strategy = non_null_value_of(doc, schema, depth);
+    let strategy = non_null_value_of(form, doc, schema, &at, depth);
     if nullable {
         prop_oneof![4 => strategy, 1 => Just(Value::Null)].boxed()
     } else {
@@ -30,24 +51,24 @@ pub(super) fn value_of(doc: &Value, schema: &Value, depth: u32) -> BoxedStrategy
     }
 }
 
-fn non_null_value_of(doc: &Value, schema: &Value, depth: u32) -> BoxedStrategy<Value> {
+/// `at` is the schema's pointer when it is a component, else empty.
+fn non_null_value_of(form: Form, doc: &Value, schema: &Value, at: &str, depth: u32) -> BoxedStrategy<Value> {
     if let Some(values) = schema.get("enum").and_then(Value::as_array) {
         let values: Vec<Value> = values.iter().filter(|v| !v.is_null()).cloned().collect();
         return proptest::sample::select(values).boxed();
     }
     for key in ["oneOf", "anyOf"] {
         if let Some(variants) = schema.get(key).and_then(Value::as_array) {
-            return Union::new(variants.iter().map(|v| value_of(doc, v, depth + 1))).boxed();
+            return Union::new(variants.iter().map(|v| value_in(form, doc, v, depth + 1))).boxed();
         }
     }
     if let Some(parts) = schema.get("allOf").and_then(Value::as_array) {
         // One part (a reference wrapped to carry notes, such as `x-deviation`) is that part.
         if let [only] = parts.as_slice() {
-            let strategy = value_of(doc, only, depth + 1);
-            return strategy;
+            return value_in(form, doc, only, depth + 1);
         }
         let merged = merge_all_of(doc, schema);
-        return object_of(doc, &merged, depth);
+        return object_of(form, doc, &merged, at, depth);
     }
     match schema.get("type").and_then(Value::as_str) {
         Some("string") => string_of(schema),
@@ -83,12 +104,12 @@ fn non_null_value_of(doc: &Value, schema: &Value, depth: u32) -> BoxedStrategy<V
                 .map(|m| m as usize)
                 .unwrap_or(min + 3);
             let max = if depth > DEPTH_OF_OPTIONAL_PARTS { min } else { max };
-            proptest::collection::vec(value_of(doc, &items, depth + 1), min..=max)
+            proptest::collection::vec(value_in(form, doc, &items, depth + 1), min..=max)
                 .prop_map(Value::Array)
                 .boxed()
         }
         Some("object") | None if schema.get("properties").is_some() || schema.get("additionalProperties").is_some() => {
-            object_of(doc, schema, depth)
+            object_of(form, doc, schema, at, depth)
         }
         Some("object") => Just(json!({})).boxed(),
         _ => Just(json!({})).boxed(),
@@ -99,10 +120,11 @@ fn non_null_value_of(doc: &Value, schema: &Value, depth: u32) -> BoxedStrategy<V
 fn merge_all_of(doc: &Value, schema: &Value) -> Value {
     let mut properties = Map::new();
     let mut required = BTreeSet::new();
+    let mut always = BTreeSet::new();
     let mut additional = None;
     let mut parts = vec![schema.clone()];
     while let Some(part) = parts.pop() {
-        let part = deref(doc, &part).clone();
+        let part = follow(doc, &part, "").0.clone();
         if let Some(all) = part.get("allOf").and_then(Value::as_array) {
             parts.extend(all.iter().cloned());
         }
@@ -112,23 +134,21 @@ fn merge_all_of(doc: &Value, schema: &Value) -> Value {
         if let Some(r) = part.get("required").and_then(Value::as_array) {
             required.extend(r.iter().filter_map(Value::as_str).map(str::to_string));
         }
+        if let Some(a) = part.get(ALWAYS_PRESENT).and_then(Value::as_array) {
+            always.extend(a.iter().filter_map(Value::as_str).map(str::to_string));
+        }
         if let Some(a) = part.get("additionalProperties") {
             additional = Some(a.clone());
         }
     }
-    let mut merged = json!({"type": "object", "properties": properties, "required": required});
+    let mut merged = json!({"type": "object", "properties": properties, "required": required, ALWAYS_PRESENT: always});
     if let Some(a) = additional {
         merged["additionalProperties"] = a;
     }
     merged
 }
 
-fn object_of(doc: &Value, schema: &Value, depth: u32) -> BoxedStrategy<Value> {
-    let required: BTreeSet<&str> = schema
-        .get("required")
-        .and_then(Value::as_array)
-        .map(|r| r.iter().filter_map(Value::as_str).collect())
-        .unwrap_or_default();
+fn object_of(form: Form, doc: &Value, schema: &Value, at: &str, depth: u32) -> BoxedStrategy<Value> {
     let mut members: Vec<BoxedStrategy<Option<(String, Value)>>> = Vec::new();
     for (name, property) in schema
         .get("properties")
@@ -137,11 +157,14 @@ fn object_of(doc: &Value, schema: &Value, depth: u32) -> BoxedStrategy<Value> {
         .flatten()
     {
         let name = name.clone();
-        if required.contains(name.as_str()) {
-            let value = value_of(doc, property, depth + 1);
-            members.push(value.prop_map(move |v| Some((name.clone(), v))).boxed());
+        let value = || value_in(form, doc, property, depth + 1);
+        if sdk_requires(doc, at, schema, &name) {
+            members.push(value().prop_map(move |v| Some((name.clone(), v))).boxed());
         } else if depth <= DEPTH_OF_OPTIONAL_PARTS {
-            let value = value_of(doc, property, depth + 1);
+            let value = match form {
+                Form::Described => value(),
+                Form::Sparse => prop_oneof![3 => value(), 1 => Just(Value::Null)].boxed(),
+            };
             members.push(proptest::option::of(value.prop_map(move |v| (name.clone(), v))).boxed());
         }
     }
@@ -151,7 +174,7 @@ fn object_of(doc: &Value, schema: &Value, depth: u32) -> BoxedStrategy<Value> {
                 && extra.is_object()
                 && extra.as_object().is_some_and(|o| !o.is_empty()) =>
         {
-            proptest::collection::btree_map("[a-z_]{1,12}", value_of(doc, extra, depth + 1), 0..3).boxed()
+            proptest::collection::btree_map("[a-z_]{1,12}", value_in(form, doc, extra, depth + 1), 0..3).boxed()
         }
         _ => Just(Default::default()).boxed(),
     };

@@ -106,11 +106,19 @@ pub fn redirect_url_problems(urls: &RedirectUrls, cart_id: &str) -> Vec<String> 
     /// A URL field: its name, its value, the query parameters it must carry.
     type Expected<'a> = (&'static str, &'a str, &'static [(&'static str, &'static str)]);
     let expected: [Expected<'_>; 3] = [
-        ("cart_url", &urls.cart_url, &[("action", "load")]),
-        ("checkout_url", &urls.checkout_url, &[("action", "loadInCheckout")]),
+        (
+            "cart_url",
+            urls.cart_url.as_deref().unwrap_or_default(),
+            &[("action", "load")],
+        ),
+        (
+            "checkout_url",
+            urls.checkout_url.as_deref().unwrap_or_default(),
+            &[("action", "loadInCheckout")],
+        ),
         (
             "embedded_checkout_url",
-            &urls.embedded_checkout_url,
+            urls.embedded_checkout_url.as_deref().unwrap_or_default(),
             &[("embedded", "1"), ("action", "loadInCheckout")],
         ),
     ];
@@ -176,9 +184,9 @@ mod tests {
 
     fn urls(cart: &str, checkout: &str, embedded: &str) -> RedirectUrls {
         RedirectUrls {
-            cart_url: cart.into(),
-            checkout_url: checkout.into(),
-            embedded_checkout_url: embedded.into(),
+            cart_url: Some(cart.into()),
+            checkout_url: Some(checkout.into()),
+            embedded_checkout_url: Some(embedded.into()),
             extra: Default::default(),
         }
     }

@@ -55,7 +55,7 @@ async fn new_enum_values_and_fields_do_not_fail_a_cart() {
         "an unknown field is kept"
     );
     assert_eq!(cart.extra["brand_new_field"], json!({"anything": true}));
-    let ItemCoupons::List(coupons) = &cart.line_items.physical_items[0].coupons else {
+    let Some(ItemCoupons::List(coupons)) = &cart.line_items.physical_items[0].coupons else {
         panic!("item coupons as a list")
     };
     assert_eq!(coupons[0].discount_type, Some(7));

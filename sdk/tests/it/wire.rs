@@ -64,7 +64,13 @@ async fn create_cart_sends_include_comma_separated_with_the_token_and_reads_any_
     );
     let cart = response.into_inner().data;
     assert_eq!(cart.id.to_string(), CART_ID);
-    assert!(cart.redirect_urls.unwrap().embedded_checkout_url.contains("embedded=1"));
+    assert!(
+        cart.redirect_urls
+            .unwrap()
+            .embedded_checkout_url
+            .unwrap()
+            .contains("embedded=1")
+    );
 
     let requests = server.received_requests().await.unwrap();
     let request = &requests[0];
@@ -111,7 +117,7 @@ async fn redirect_urls_carry_free_query_params_and_decode_the_201() {
         .await
         .unwrap();
     assert_eq!(response.status(), 201);
-    assert!(response.into_inner().data.cart_url.contains("action=load"));
+    assert!(response.into_inner().data.cart_url.unwrap().contains("action=load"));
     let sent: serde_json::Value = serde_json::from_slice(&server.received_requests().await.unwrap()[0].body).unwrap();
     assert_eq!(sent, json!({"query_params": {"utm_source": "mail"}}));
 }

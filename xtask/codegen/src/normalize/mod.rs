@@ -20,6 +20,7 @@ mod one_success_response;
 mod open_response_enums;
 mod operation_ids;
 mod schema_titles;
+mod tolerant_answers;
 mod uuid_format;
 mod walk;
 
@@ -36,6 +37,8 @@ use one_success_response::one_success_response;
 use open_response_enums::open_response_enums;
 use operation_ids::operation_ids;
 use schema_titles::schema_titles;
+pub use tolerant_answers::ABSENT_AS_DEFAULT;
+use tolerant_answers::tolerant_answers;
 use uuid_format::uuid_format;
 
 /// One place a rule rewrote.
@@ -90,6 +93,10 @@ pub const RULES: &[Rule] = &[
     Rule {
         name: "keep_unknown_fields",
         apply: keep_unknown_fields,
+    },
+    Rule {
+        name: "tolerant_answers",
+        apply: tolerant_answers,
     },
     Rule {
         name: "one_success_response",

@@ -10,6 +10,7 @@
 //! - [`lenient_ids`]: ids that arrive as numbers or numeric strings are `i64`;
 //! - [`decimal_schemas`]: exact decimals describe themselves as numbers;
 //! - [`timestamps`]: times are written with `+00:00`, as the API writes them;
+//! - [`absent_defaults`]: fields an answer may leave out read as their default;
 //! - [`defaults`]: objects whose fields are all optional have `Default`;
 //! - [`lean_requests`]: no `api-version` header, and no query rewrite for an
 //!   unset optional parameter;
@@ -17,6 +18,7 @@
 //! - [`union_errors`]: a body that fits no form of a union says why, by field;
 //! - [`optional_schemas`]: JSON Schemas of the types only with the `schemars` feature.
 
+pub mod absent_defaults;
 pub mod decimal_schemas;
 pub mod defaults;
 pub mod generator_surface;
@@ -41,6 +43,9 @@ use super::Flavour;
 pub fn apply(file: &mut syn::File, doc: &Value, flavour: Flavour) -> Result<()> {
     variant_names::apply(file, doc)?;
     decimal_schemas::apply(file, flavour == Flavour::Sdk);
+    if flavour == Flavour::Sdk {
+        absent_defaults::apply(file, doc)?;
+    }
     defaults::apply(file);
     if flavour == Flavour::Sdk {
         lenient_ids::apply(file);
