@@ -49,6 +49,11 @@ pub static PROPERTIES: &[Property] = &[
         check: responses::round_trip,
     },
     Property {
+        id: "responses.sparse",
+        checks: "answers with any field that is not identity or money left out or sent as null decode into the SDK's types, and every field they carry comes back",
+        check: responses::sparse,
+    },
+    Property {
         id: "bodies.typed",
         checks: "every request and response body schema of the specs has an SDK type",
         check: responses::every_body_typed,

@@ -5,6 +5,7 @@
 //! every rule on it. Nothing is looked up by a string: the ids are data, for
 //! people, `report.json` and the README's table ([`markdown_table`]).
 
+mod answers;
 mod cart;
 mod checked;
 mod errors;
@@ -130,6 +131,12 @@ pub static RULES: &[Rule] = &[
         checks: "an option value is a number id, a string, a Unix timestamp or a {day, month, year} object",
         documented: "Create Cart, request examples",
         check: cart::option_value_forms,
+    },
+    Rule {
+        id: "answers.documented_fields",
+        checks: "every success answer carries each field our spec documents as always present (x-always-present), at any depth; the SDK reads answers without them",
+        documented: "the API reference's response examples and real answers (spec/README.md, required fields)",
+        check: answers::documented_fields,
     },
     Rule {
         id: "errors.envelope",

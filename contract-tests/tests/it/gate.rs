@@ -293,3 +293,45 @@ async fn the_binary_runs_live_against_a_base_url() {
     let stderr = String::from_utf8_lossy(&misspelt.stderr);
     assert!(stderr.contains("\"redirect_url.shape\" names no rule"), "{stderr}");
 }
+
+/// A recorded answer that lacks a field our spec documents as always present
+/// fails `answers.documented_fields`, naming the cassette and the field; the
+/// SDK still decodes it, so the replay itself holds.
+#[tokio::test]
+async fn a_cassette_without_a_documented_field_fails_naming_it() {
+    let specs = Specs::load(&spec::default_dir()).unwrap();
+    let mut cassettes = cassette::load_all(&cassette::default_dir()).unwrap();
+    let filter = Filter::parse("answers.documented_fields").unwrap();
+    let report = suite::run(&specs, &cassettes, &Live::NotRun, &filter).await;
+    assert_eq!(
+        verdicts(&report)["answers.documented_fields"],
+        Verdict::Pass,
+        "{:#?}",
+        report.rules
+    );
+
+    let sabotaged = cassettes
+        .iter_mut()
+        .find(|c| c.name().ends_with("getCart--digital-items"))
+        .expect("the cassette");
+    let item = sabotaged
+        .response
+        .body
+        .as_mut()
+        .and_then(|body| body.pointer_mut("/data/line_items/physical_items/0"))
+        .and_then(serde_json::Value::as_object_mut)
+        .expect("a physical item");
+    assert!(item.remove("sku").is_some());
+    let report = suite::run(&specs, &cassettes, &Live::NotRun, &filter).await;
+    let rule = report
+        .rules
+        .iter()
+        .find(|r| r.id == "answers.documented_fields")
+        .unwrap();
+    assert_eq!(rule.result, Verdict::Fail);
+    assert_eq!(
+        rule.failures,
+        ["carts.v3/getCart--digital-items: missing /data/line_items/physical_items/0/sku"]
+    );
+    assert!(report.replay_failures.is_empty(), "{:?}", report.replay_failures);
+}
