@@ -1,46 +1,62 @@
 //! An example of what the simulator is for: a small service function, written against the SDK,
-//! checked against the simulator with a fault rule on.
+//! checked against the simulator with fault rules on.
 //!
-//! The function puts a product in a new cart and hands out the cart's checkout link. The SDK's
-//! types may still change (optional fields becoming required, amounts becoming decimals), so
-//! everything that touches them stays inside `checkout_link`, which reads the two values it
-//! needs from the answers' JSON form rather than from their fields; the checks use the
-//! simulator's own handle and plain HTTP.
+//! The function puts a product in a new cart and hands out the cart's total and checkout link.
+//! It reads the answers through the SDK's types: the cart id is a `Uuid`, amounts are exact
+//! `Decimal`s, the checkout URL is a string. The checks use the simulator's own handle (its
+//! journal) and plain HTTP.
 
 use std::time::Duration;
 
 use bigcommerce_carts::carts::types::{CartCreateRequest, LineItemRequest, RedirectUrlsRequest};
-use bigcommerce_carts::{Client, RetryPolicy};
-use bigcommerce_carts_sim::{DEFAULT_ACCESS_TOKEN, Effect, FaultPlan, FaultRule, Simulator};
+use bigcommerce_carts::{Client, Decimal, RetryPolicy, Uuid};
+use bigcommerce_carts_sim::{DEFAULT_ACCESS_TOKEN, Effect, FaultPlan, FaultRule, Simulator, StoreHandle};
 
 type Failure = Box<dyn std::error::Error + Send + Sync>;
 
-/// The service under test: a new cart with `quantity` of `product_id`, and its checkout link.
-async fn checkout_link(client: &Client, product_id: i64, quantity: i64) -> Result<String, Failure> {
+/// What the service hands out for a new cart.
+struct Checkout {
+    cart_id: Uuid,
+    total: Decimal,
+    link: String,
+}
+
+/// The service under test: a new cart with `quantity` of `product_id`, its total and its
+/// checkout link.
+async fn checkout_link(client: &Client, product_id: i64, quantity: i64) -> Result<Checkout, Failure> {
     let item = LineItemRequest::builder().product_id(product_id).quantity(quantity);
-    let created = client
+    let cart = client
         .carts()
         .create_cart()
         .body(CartCreateRequest::builder().line_items(vec![item.try_into()?]))
         .send()
-        .await?;
-    let created = serde_json::to_value(created.into_inner())?;
-    let cart_id: uuid::Uuid = created["data"]["id"]
-        .as_str()
-        .ok_or("the answer has no cart id")?
-        .parse()?;
+        .await?
+        .into_inner()
+        .data;
     let urls = client
         .carts()
         .create_cart_redirect_url()
-        .cart_id(cart_id)
+        .cart_id(cart.id)
         .body(RedirectUrlsRequest::builder())
         .send()
-        .await?;
-    let urls = serde_json::to_value(urls.into_inner())?;
-    let link = urls["data"]["checkout_url"]
-        .as_str()
-        .ok_or("the answer has no checkout URL")?;
-    Ok(link.to_string())
+        .await?
+        .into_inner()
+        .data;
+    Ok(Checkout {
+        cart_id: cart.id,
+        total: cart.cart_amount,
+        link: urls.checkout_url,
+    })
+}
+
+/// The operation and status of each request in a store's journal (status 0: the connection was
+/// dropped instead of answered).
+fn calls(store: &StoreHandle) -> Vec<(String, u16)> {
+    store
+        .journal()
+        .into_iter()
+        .map(|e| (e.operation.unwrap_or_default(), e.status))
+        .collect()
 }
 
 /// An SDK client for a store of the simulator, with short backoffs so retries are quick.
@@ -63,23 +79,25 @@ async fn the_checkout_link_survives_a_platform_429_on_the_redirect_url_call() {
         ))
         .unwrap();
 
-    let link = checkout_link(&client(&sim, "serviceone"), 233, 2)
+    let checkout = checkout_link(&client(&sim, "serviceone"), 233, 2)
         .await
         .expect("the service copes");
 
+    // Two mugs of the default catalog at 14.50.
+    assert_eq!(checkout.total, Decimal::new(2900, 2));
+    let link = checkout.link;
     assert!(
-        link.starts_with(&format!("{}/cart.php?action=loadInCheckout&id=", sim.base_url())),
+        link.starts_with(&format!(
+            "{}/cart.php?action=loadInCheckout&id={}&",
+            sim.base_url(),
+            checkout.cart_id
+        )),
         "{}",
         link.split("&token=").next().unwrap_or_default()
     );
     // The journal shows the retry the SDK made after the injected 429.
-    let calls: Vec<(String, u16)> = store
-        .journal()
-        .into_iter()
-        .map(|e| (e.operation.unwrap_or_default(), e.status))
-        .collect();
     assert_eq!(
-        calls,
+        calls(&store),
         [
             ("createCart".to_string(), 201),
             ("createCartRedirectURL".to_string(), 429),
@@ -108,7 +126,8 @@ async fn a_gateway_error_on_the_redirect_url_call_reaches_the_caller_without_a_s
 
     let error = checkout_link(&client(&sim, "servicetwo"), 233, 1)
         .await
-        .expect_err("a 503 on a POST is not retried");
+        .err()
+        .expect("a 503 on a POST is not retried");
 
     let status = error
         .downcast_ref::<bigcommerce_carts::Error>()
