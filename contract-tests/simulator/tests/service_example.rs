@@ -1,10 +1,10 @@
-//! An example of what the simulator is for: a small service function, written against the SDK,
+//! An example of what the simulator is for: small service functions, written against the SDK,
 //! checked against the simulator with fault rules on.
 //!
-//! The function puts a product in a new cart and hands out the cart's total and checkout link.
-//! It reads the answers through the SDK's types: the cart id is a `Uuid`, amounts are exact
-//! `Decimal`s, the checkout URL is a string. The checks use the simulator's own handle (its
-//! journal) and plain HTTP.
+//! One function puts a product in a new cart and hands out the cart's total and checkout link;
+//! another reads a cart's total again. They read the answers through the SDK's types: the cart
+//! id is a `Uuid`, amounts are exact `Decimal`s, the checkout URL is a string. The checks use
+//! the simulator's own handle (its journal) and plain HTTP.
 
 use std::time::Duration;
 
@@ -47,6 +47,19 @@ async fn checkout_link(client: &Client, product_id: i64, quantity: i64) -> Resul
         total: cart.cart_amount,
         link: urls.checkout_url,
     })
+}
+
+/// The service under test: what a cart comes to now.
+async fn cart_total(client: &Client, cart_id: Uuid) -> Result<Decimal, Failure> {
+    let cart = client
+        .carts()
+        .get_cart()
+        .cart_id(cart_id)
+        .send()
+        .await?
+        .into_inner()
+        .data;
+    Ok(cart.cart_amount)
 }
 
 /// The operation and status of each request in a store's journal (status 0: the connection was
@@ -140,4 +153,64 @@ async fn a_gateway_error_on_the_redirect_url_call_reaches_the_caller_without_a_s
         .filter(|e| e.operation.as_deref() == Some("createCartRedirectURL"))
         .count();
     assert_eq!(posts, 1, "the SDK does not send a POST twice after a 503");
+}
+
+#[tokio::test]
+async fn the_cart_total_survives_a_dropped_connection() {
+    let sim = Simulator::start().await.expect("the simulator starts");
+    let store = sim.store("servicethree");
+    let client = client(&sim, "servicethree");
+    let checkout = checkout_link(&client, 240, 3).await.expect("a cart");
+    store.clear_journal().unwrap();
+    store
+        .set_faults(FaultPlan::new(
+            7,
+            [FaultRule::with_effect("getCart", Effect::DropConnection).times(1)],
+        ))
+        .unwrap();
+
+    let total = cart_total(&client, checkout.cart_id)
+        .await
+        .expect("a GET is sent again after a dropped connection");
+
+    // Three plates of the default catalog at 19.
+    assert_eq!(total, Decimal::from(57));
+    assert_eq!(
+        calls(&store),
+        [("getCart".to_string(), 0), ("getCart".to_string(), 200)],
+        "the dropped attempt, then the answered one"
+    );
+}
+
+#[tokio::test]
+async fn a_dropped_connection_on_create_cart_reaches_the_caller_without_a_second_post() {
+    let sim = Simulator::start().await.expect("the simulator starts");
+    let store = sim.store("servicefour");
+    store
+        .set_faults(FaultPlan::new(
+            7,
+            [FaultRule::with_effect("createCart", Effect::DropConnection).times(1)],
+        ))
+        .unwrap();
+
+    let error = checkout_link(&client(&sim, "servicefour"), 233, 1)
+        .await
+        .err()
+        .expect("a POST whose connection dropped is not sent again");
+
+    let error = error
+        .downcast_ref::<bigcommerce_carts::Error>()
+        .unwrap_or_else(|| panic!("an SDK error: {error}"));
+    assert!(matches!(error, bigcommerce_carts::Error::Transport(_)), "{error:?}");
+    assert!(
+        error
+            .to_string()
+            .starts_with("no answer from the API: the connection was closed before an answer came"),
+        "{error}"
+    );
+    assert_eq!(
+        calls(&store),
+        [("createCart".to_string(), 0)],
+        "one attempt, dropped: the cart may have been made, so the SDK does not send it twice"
+    );
 }
