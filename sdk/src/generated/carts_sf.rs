@@ -4554,7 +4554,7 @@ Sends a `GET` request to `/carts`
 Arguments:
 - `include`: Extra data to return, comma-separated: `lineItems.physicalItems.options` and/or `lineItems.digitalItems.options` add the selected product options of physical and digital items. Also works on POST requests.
 ```ignore
-let response = client.get_cart()
+let response = storefront.carts().get_cart()
     .include(include)
     .send()
     .await;
@@ -4572,7 +4572,7 @@ Arguments:
 - `include`: Extra data to return, comma-separated: `lineItems.physicalItems.options` and/or `lineItems.digitalItems.options` add the selected product options of physical and digital items. Also works on POST requests.
 - `body`
 ```ignore
-let response = client.create_cart()
+let response = storefront.carts().create_cart()
     .include(include)
     .body(body)
     .send()
@@ -4590,7 +4590,7 @@ Sends a `DELETE` request to `/carts/{cartId}`
 Arguments:
 - `cart_id`: ID (UUID) of the cart.
 ```ignore
-let response = client.delete_cart()
+let response = storefront.carts().delete_cart()
     .cart_id(cart_id)
     .send()
     .await;
@@ -4609,7 +4609,7 @@ Arguments:
 - `include`: Extra data to return, comma-separated: `lineItems.physicalItems.options` and/or `lineItems.digitalItems.options` add the selected product options of physical and digital items. Also works on POST requests.
 - `body`
 ```ignore
-let response = client.update_cart_currency()
+let response = storefront.carts().update_cart_currency()
     .cart_id(cart_id)
     .include(include)
     .body(body)
@@ -4630,7 +4630,7 @@ Arguments:
 - `include`: Extra data to return, comma-separated: `lineItems.physicalItems.options` and/or `lineItems.digitalItems.options` add the selected product options of physical and digital items. Also works on POST requests.
 - `body`
 ```ignore
-let response = client.add_cart_line_item()
+let response = storefront.carts().add_cart_line_item()
     .cart_id(cart_id)
     .include(include)
     .body(body)
@@ -4652,7 +4652,7 @@ Arguments:
 - `include`: Extra data to return, comma-separated: `lineItems.physicalItems.options` and/or `lineItems.digitalItems.options` add the selected product options of physical and digital items. Also works on POST requests.
 - `body`
 ```ignore
-let response = client.update_cart_line_item()
+let response = storefront.carts().update_cart_line_item()
     .cart_id(cart_id)
     .item_id(item_id)
     .include(include)
@@ -4675,7 +4675,7 @@ Arguments:
 - `include`: Extra data to return, comma-separated: `lineItems.physicalItems.options` and/or `lineItems.digitalItems.options` add the selected product options of physical and digital items. Also works on POST requests.
 - `body`
 ```ignore
-let response = client.delete_cart_line_item()
+let response = storefront.carts().delete_cart_line_item()
     .cart_id(cart_id)
     .item_id(item_id)
     .include(include)
