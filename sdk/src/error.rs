@@ -4,6 +4,7 @@ use reqwest::StatusCode;
 
 use crate::ErrorBody;
 use crate::retry::RateLimit;
+use crate::transport::Failure;
 
 /// Why a client could not be built. Each variant names the bad input; none
 /// repeats the access token.
@@ -83,8 +84,10 @@ pub enum Error {
         /// when the body is JSON.
         path: Option<String>,
     },
-    /// No (complete) answer: the connection failed, dropped or timed out.
-    #[error("no answer from the API: {0}")]
+    /// No (complete) answer: no connection could be made, the request timed
+    /// out, or the connection was closed before the answer was complete. The
+    /// message says which; the `reqwest` error and its causes hold the rest.
+    #[error("{}", describe_transport(.0))]
     Transport(#[source] reqwest::Error),
 }
 
@@ -112,6 +115,23 @@ impl Error {
             Error::Api { rate_limit, .. } => *rate_limit,
             _ => None,
         }
+    }
+}
+
+/// Names what happened to a request without a complete answer, then gives
+/// `reqwest`'s own message (which names the URL, never a header).
+fn describe_transport(error: &reqwest::Error) -> String {
+    // A body error comes from reading an answer that had begun: its head
+    // came, and the body did not arrive whole.
+    let answer_begun = error.is_body() || error.is_decode();
+    match (Failure::of(error), answer_begun) {
+        (Failure::Closed, true) => {
+            format!("incomplete answer from the API: the connection was closed before its end ({error})")
+        }
+        (Failure::Timeout, true) => format!("incomplete answer from the API: it timed out ({error})"),
+        (_, true) => format!("incomplete answer from the API: {error}"),
+        (Failure::Other, false) => format!("no answer from the API: {error}"),
+        (failure, false) => format!("no answer from the API: {} ({error})", failure.as_str()),
     }
 }
 

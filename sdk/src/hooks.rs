@@ -9,8 +9,8 @@
 //! - join array query parameters documented as `style: form, explode: false`
 //!   (`include`) into one comma-separated value, where progenitor repeats the
 //!   key;
-//! - retry on rate limits, overload and gateway errors (see [`crate::retry`])
-//!   and keep the last rate-limit figures;
+//! - retry on rate limits, overload, gateway errors and requests that got no
+//!   answer (see [`crate::retry`]) and keep the last rate-limit figures;
 //! - hand an empty success body to the decoder as JSON `null` for operations
 //!   documented to answer with or without a body (`deleteCartLineItem`
 //!   answers 204 when removing the last item deleted the cart), whose success
@@ -25,6 +25,7 @@ use reqwest::header::{ACCEPT, CONTENT_LENGTH, CONTENT_TYPE, HeaderName, HeaderVa
 
 use crate::auth::AccessToken;
 use crate::retry::{RateLimitState, RetryPolicy, decide};
+use crate::transport::Failure;
 
 /// State shared by the generated clients of one [`crate::Client`] or
 /// [`crate::StorefrontClient`]. Built by those clients; it is `pub` only
@@ -104,7 +105,8 @@ pub(crate) async fn send(
             inner.rate_limit.record(response.headers());
         }
         let Some(spare) = spare else { return outcome };
-        let Some((wait, reason)) = decide(&inner.retry, &method, attempt, &outcome, fastrand::f64()) else {
+        let failure = outcome.as_ref().map_err(Failure::of);
+        let Some((wait, reason)) = decide(&inner.retry, &method, attempt, failure, fastrand::f64()) else {
             return outcome;
         };
         let status = outcome.as_ref().ok().map(|r| r.status().as_u16());

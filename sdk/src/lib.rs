@@ -19,6 +19,7 @@ pub mod retry;
 mod spelling;
 mod time;
 mod tls;
+mod transport;
 mod union;
 
 /// The REST Management Carts API (v3): generated from `spec/carts.v3.yaml`.

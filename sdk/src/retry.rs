@@ -9,9 +9,14 @@
 //!   429 was refused, not processed. Without those headers it backs off
 //!   gradually. A wait longer than [`RetryPolicy::max_wait`] is not waited:
 //!   the 429 comes back as an error carrying the figures;
-//! - on 502, 503, 504 and on connection errors and timeouts, tries again
-//!   with jittered exponential backoff, for idempotent methods only (GET,
-//!   HEAD, PUT, DELETE, OPTIONS): a POST may have been processed.
+//! - on 502, 503, 504, and when no answer came at all (no connection could
+//!   be made, the request timed out, or the connection was closed or reset
+//!   before an answer came), tries again with jittered exponential backoff,
+//!   for idempotent methods only (GET, HEAD, PUT, DELETE, OPTIONS): a POST
+//!   may have been processed, so it is never sent twice.
+//!
+//! An answer whose body is cut short is not tried again: the call had its
+//! answer, and the error comes back (see [`crate::Error::Transport`]).
 //!
 //! Every retry emits a `tracing` event (target `bigcommerce_carts::retry`).
 
@@ -20,6 +25,8 @@ use std::time::Duration;
 
 use reqwest::header::{HeaderMap, HeaderName};
 use reqwest::{Method, StatusCode};
+
+use crate::transport::Failure;
 
 /// When and how often a request is tried again. Set it with
 /// [`crate::ClientBuilder::retry`]; [`RetryPolicy::never`] turns retries off.
@@ -143,8 +150,9 @@ pub(crate) enum Reason {
     Overloaded,
     /// 502, 503 or 504.
     Unavailable(StatusCode),
-    /// No answer: the connection failed or the request timed out.
-    NoAnswer,
+    /// No answer: no connection, a timeout, or a connection closed before
+    /// the answer.
+    NoAnswer(Failure),
 }
 
 impl Reason {
@@ -153,7 +161,10 @@ impl Reason {
             Reason::RateLimited => "rate limited",
             Reason::Overloaded => "overloaded (429 without rate-limit headers)",
             Reason::Unavailable(_) => "unavailable",
-            Reason::NoAnswer => "no answer",
+            Reason::NoAnswer(Failure::Connect) => "no answer: the connection could not be made",
+            Reason::NoAnswer(Failure::Timeout) => "no answer: the request timed out",
+            Reason::NoAnswer(Failure::Closed) => "no answer: the connection was closed",
+            Reason::NoAnswer(Failure::Other) => "no answer",
         }
     }
 }
@@ -190,13 +201,14 @@ pub(crate) fn backoff(policy: &RetryPolicy, retry: u32, jitter: f64) -> Duration
     capped.mul_f64(0.5 + 0.5 * jitter.clamp(0.0, 1.0))
 }
 
-/// What to do after attempt number `attempt` (1-based) ended with `outcome`:
-/// `None` to hand the outcome to the caller, else the wait and the reason.
+/// What to do after attempt number `attempt` (1-based) ended with `outcome`
+/// (the answer, or how the request failed to get one): `None` to hand the
+/// outcome to the caller, else the wait and the reason.
 pub(crate) fn decide(
     policy: &RetryPolicy,
     method: &Method,
     attempt: u32,
-    outcome: &reqwest::Result<reqwest::Response>,
+    outcome: Result<&reqwest::Response, Failure>,
     jitter: f64,
 ) -> Option<(Duration, Reason)> {
     if attempt >= policy.max_attempts {
@@ -217,8 +229,8 @@ pub(crate) fn decide(
         {
             (backoff(policy, attempt, jitter), Reason::Unavailable(response.status()))
         }
-        Err(error) if (error.is_connect() || error.is_timeout()) && is_idempotent(method) => {
-            (backoff(policy, attempt, jitter), Reason::NoAnswer)
+        Err(failure) if failure.is_no_answer() && is_idempotent(method) => {
+            (backoff(policy, attempt, jitter), Reason::NoAnswer(failure))
         }
         _ => return None,
     };
@@ -230,12 +242,12 @@ mod tests {
     use super::*;
     use reqwest::header::HeaderValue;
 
-    fn response(status: u16, headers: &[(&'static str, &'static str)]) -> reqwest::Result<reqwest::Response> {
+    fn response(status: u16, headers: &[(&'static str, &'static str)]) -> reqwest::Response {
         let mut builder = http::Response::builder().status(status);
         for (name, value) in headers {
             builder = builder.header(*name, *value);
         }
-        Ok(reqwest::Response::from(builder.body("").unwrap()))
+        reqwest::Response::from(builder.body("").unwrap())
     }
 
     #[test]
@@ -259,13 +271,13 @@ mod tests {
         let limited = response(429, &[("X-Rate-Limit-Time-Reset-Ms", "1500")]);
         for method in [Method::GET, Method::POST] {
             assert_eq!(
-                decide(&policy, &method, 1, &limited, 0.3),
+                decide(&policy, &method, 1, Ok(&limited), 0.3),
                 Some((Duration::from_millis(1500), Reason::RateLimited))
             );
         }
         let seconds = response(429, &[("X-Retry-After", "2")]);
         assert_eq!(
-            decide(&policy, &Method::POST, 1, &seconds, 0.3),
+            decide(&policy, &Method::POST, 1, Ok(&seconds), 0.3),
             Some((Duration::from_secs(2), Reason::RateLimited))
         );
     }
@@ -274,32 +286,57 @@ mod tests {
     fn a_reset_beyond_the_longest_wait_is_not_waited() {
         let policy = RetryPolicy::default().max_wait(Duration::from_secs(5));
         let limited = response(429, &[("x-rate-limit-time-reset-ms", "60000")]);
-        assert_eq!(decide(&policy, &Method::GET, 1, &limited, 0.5), None);
+        assert_eq!(decide(&policy, &Method::GET, 1, Ok(&limited), 0.5), None);
     }
 
     #[test]
     fn overload_and_gateway_errors_back_off_gradually() {
         let policy = RetryPolicy::default();
         let overloaded = response(429, &[]);
-        let (first, reason) = decide(&policy, &Method::POST, 1, &overloaded, 1.0).unwrap();
+        let (first, reason) = decide(&policy, &Method::POST, 1, Ok(&overloaded), 1.0).unwrap();
         assert_eq!((first, reason), (Duration::from_millis(500), Reason::Overloaded));
-        let (third, _) = decide(&policy, &Method::POST, 3, &overloaded, 1.0).unwrap();
+        let (third, _) = decide(&policy, &Method::POST, 3, Ok(&overloaded), 1.0).unwrap();
         assert_eq!(third, Duration::from_millis(2000));
-        let (low, _) = decide(&policy, &Method::GET, 1, &response(503, &[]), 0.0).unwrap();
+        let (low, _) = decide(&policy, &Method::GET, 1, Ok(&response(503, &[])), 0.0).unwrap();
         assert_eq!(low, Duration::from_millis(250), "jitter keeps at least half the delay");
     }
 
     #[test]
     fn posts_are_not_retried_on_gateway_errors_and_nothing_past_the_last_attempt() {
         let policy = RetryPolicy::default();
-        assert_eq!(decide(&policy, &Method::POST, 1, &response(503, &[]), 0.5), None);
-        assert!(decide(&policy, &Method::PUT, 1, &response(502, &[]), 0.5).is_some());
-        assert_eq!(decide(&policy, &Method::GET, 4, &response(503, &[]), 0.5), None);
+        assert_eq!(decide(&policy, &Method::POST, 1, Ok(&response(503, &[])), 0.5), None);
+        assert!(decide(&policy, &Method::PUT, 1, Ok(&response(502, &[])), 0.5).is_some());
+        assert_eq!(decide(&policy, &Method::GET, 4, Ok(&response(503, &[])), 0.5), None);
         assert_eq!(
-            decide(&RetryPolicy::never(), &Method::GET, 1, &response(503, &[]), 0.5),
+            decide(&RetryPolicy::never(), &Method::GET, 1, Ok(&response(503, &[])), 0.5),
             None
         );
-        assert_eq!(decide(&policy, &Method::GET, 1, &response(500, &[]), 0.5), None);
+        assert_eq!(decide(&policy, &Method::GET, 1, Ok(&response(500, &[])), 0.5), None);
+    }
+
+    #[test]
+    fn requests_without_an_answer_are_retried_when_idempotent_and_posts_never() {
+        let policy = RetryPolicy::default();
+        for failure in [Failure::Connect, Failure::Timeout, Failure::Closed] {
+            for method in [Method::GET, Method::PUT, Method::DELETE] {
+                assert_eq!(
+                    decide(&policy, &method, 1, Err(failure), 1.0),
+                    Some((Duration::from_millis(500), Reason::NoAnswer(failure))),
+                    "{method} after {failure:?}"
+                );
+            }
+            assert_eq!(
+                decide(&policy, &Method::POST, 1, Err(failure), 1.0),
+                None,
+                "a POST after {failure:?} may have been processed"
+            );
+            assert_eq!(decide(&policy, &Method::GET, 4, Err(failure), 1.0), None);
+        }
+        assert_eq!(
+            decide(&policy, &Method::GET, 1, Err(Failure::Other), 1.0),
+            None,
+            "a failure that is not a missing answer is not retried"
+        );
     }
 
     #[test]

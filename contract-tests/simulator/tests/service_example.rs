@@ -1,46 +1,75 @@
-//! An example of what the simulator is for: a small service function, written against the SDK,
-//! checked against the simulator with a fault rule on.
+//! An example of what the simulator is for: small service functions, written against the SDK,
+//! checked against the simulator with fault rules on.
 //!
-//! The function puts a product in a new cart and hands out the cart's checkout link. The SDK's
-//! types may still change (optional fields becoming required, amounts becoming decimals), so
-//! everything that touches them stays inside `checkout_link`, which reads the two values it
-//! needs from the answers' JSON form rather than from their fields; the checks use the
-//! simulator's own handle and plain HTTP.
+//! One function puts a product in a new cart and hands out the cart's total and checkout link;
+//! another reads a cart's total again. They read the answers through the SDK's types: the cart
+//! id is a `Uuid`, amounts are exact `Decimal`s, the checkout URL is a string. The checks use
+//! the simulator's own handle (its journal) and plain HTTP.
 
 use std::time::Duration;
 
 use bigcommerce_carts::carts::types::{CartCreateRequest, LineItemRequest, RedirectUrlsRequest};
-use bigcommerce_carts::{Client, RetryPolicy};
-use bigcommerce_carts_sim::{DEFAULT_ACCESS_TOKEN, Effect, FaultPlan, FaultRule, Simulator};
+use bigcommerce_carts::{Client, Decimal, RetryPolicy, Uuid};
+use bigcommerce_carts_sim::{DEFAULT_ACCESS_TOKEN, Effect, FaultPlan, FaultRule, Simulator, StoreHandle};
 
 type Failure = Box<dyn std::error::Error + Send + Sync>;
 
-/// The service under test: a new cart with `quantity` of `product_id`, and its checkout link.
-async fn checkout_link(client: &Client, product_id: i64, quantity: i64) -> Result<String, Failure> {
+/// What the service hands out for a new cart.
+struct Checkout {
+    cart_id: Uuid,
+    total: Decimal,
+    link: String,
+}
+
+/// The service under test: a new cart with `quantity` of `product_id`, its total and its
+/// checkout link.
+async fn checkout_link(client: &Client, product_id: i64, quantity: i64) -> Result<Checkout, Failure> {
     let item = LineItemRequest::builder().product_id(product_id).quantity(quantity);
-    let created = client
+    let cart = client
         .carts()
         .create_cart()
         .body(CartCreateRequest::builder().line_items(vec![item.try_into()?]))
         .send()
-        .await?;
-    let created = serde_json::to_value(created.into_inner())?;
-    let cart_id: uuid::Uuid = created["data"]["id"]
-        .as_str()
-        .ok_or("the answer has no cart id")?
-        .parse()?;
+        .await?
+        .into_inner()
+        .data;
     let urls = client
         .carts()
         .create_cart_redirect_url()
-        .cart_id(cart_id)
+        .cart_id(cart.id)
         .body(RedirectUrlsRequest::builder())
         .send()
-        .await?;
-    let urls = serde_json::to_value(urls.into_inner())?;
-    let link = urls["data"]["checkout_url"]
-        .as_str()
-        .ok_or("the answer has no checkout URL")?;
-    Ok(link.to_string())
+        .await?
+        .into_inner()
+        .data;
+    Ok(Checkout {
+        cart_id: cart.id,
+        total: cart.cart_amount,
+        link: urls.checkout_url,
+    })
+}
+
+/// The service under test: what a cart comes to now.
+async fn cart_total(client: &Client, cart_id: Uuid) -> Result<Decimal, Failure> {
+    let cart = client
+        .carts()
+        .get_cart()
+        .cart_id(cart_id)
+        .send()
+        .await?
+        .into_inner()
+        .data;
+    Ok(cart.cart_amount)
+}
+
+/// The operation and status of each request in a store's journal (status 0: the connection was
+/// dropped instead of answered).
+fn calls(store: &StoreHandle) -> Vec<(String, u16)> {
+    store
+        .journal()
+        .into_iter()
+        .map(|e| (e.operation.unwrap_or_default(), e.status))
+        .collect()
 }
 
 /// An SDK client for a store of the simulator, with short backoffs so retries are quick.
@@ -63,23 +92,25 @@ async fn the_checkout_link_survives_a_platform_429_on_the_redirect_url_call() {
         ))
         .unwrap();
 
-    let link = checkout_link(&client(&sim, "serviceone"), 233, 2)
+    let checkout = checkout_link(&client(&sim, "serviceone"), 233, 2)
         .await
         .expect("the service copes");
 
+    // Two mugs of the default catalog at 14.50.
+    assert_eq!(checkout.total, Decimal::new(2900, 2));
+    let link = checkout.link;
     assert!(
-        link.starts_with(&format!("{}/cart.php?action=loadInCheckout&id=", sim.base_url())),
+        link.starts_with(&format!(
+            "{}/cart.php?action=loadInCheckout&id={}&",
+            sim.base_url(),
+            checkout.cart_id
+        )),
         "{}",
         link.split("&token=").next().unwrap_or_default()
     );
     // The journal shows the retry the SDK made after the injected 429.
-    let calls: Vec<(String, u16)> = store
-        .journal()
-        .into_iter()
-        .map(|e| (e.operation.unwrap_or_default(), e.status))
-        .collect();
     assert_eq!(
-        calls,
+        calls(&store),
         [
             ("createCart".to_string(), 201),
             ("createCartRedirectURL".to_string(), 429),
@@ -108,7 +139,8 @@ async fn a_gateway_error_on_the_redirect_url_call_reaches_the_caller_without_a_s
 
     let error = checkout_link(&client(&sim, "servicetwo"), 233, 1)
         .await
-        .expect_err("a 503 on a POST is not retried");
+        .err()
+        .expect("a 503 on a POST is not retried");
 
     let status = error
         .downcast_ref::<bigcommerce_carts::Error>()
@@ -121,4 +153,64 @@ async fn a_gateway_error_on_the_redirect_url_call_reaches_the_caller_without_a_s
         .filter(|e| e.operation.as_deref() == Some("createCartRedirectURL"))
         .count();
     assert_eq!(posts, 1, "the SDK does not send a POST twice after a 503");
+}
+
+#[tokio::test]
+async fn the_cart_total_survives_a_dropped_connection() {
+    let sim = Simulator::start().await.expect("the simulator starts");
+    let store = sim.store("servicethree");
+    let client = client(&sim, "servicethree");
+    let checkout = checkout_link(&client, 240, 3).await.expect("a cart");
+    store.clear_journal().unwrap();
+    store
+        .set_faults(FaultPlan::new(
+            7,
+            [FaultRule::with_effect("getCart", Effect::DropConnection).times(1)],
+        ))
+        .unwrap();
+
+    let total = cart_total(&client, checkout.cart_id)
+        .await
+        .expect("a GET is sent again after a dropped connection");
+
+    // Three plates of the default catalog at 19.
+    assert_eq!(total, Decimal::from(57));
+    assert_eq!(
+        calls(&store),
+        [("getCart".to_string(), 0), ("getCart".to_string(), 200)],
+        "the dropped attempt, then the answered one"
+    );
+}
+
+#[tokio::test]
+async fn a_dropped_connection_on_create_cart_reaches_the_caller_without_a_second_post() {
+    let sim = Simulator::start().await.expect("the simulator starts");
+    let store = sim.store("servicefour");
+    store
+        .set_faults(FaultPlan::new(
+            7,
+            [FaultRule::with_effect("createCart", Effect::DropConnection).times(1)],
+        ))
+        .unwrap();
+
+    let error = checkout_link(&client(&sim, "servicefour"), 233, 1)
+        .await
+        .err()
+        .expect("a POST whose connection dropped is not sent again");
+
+    let error = error
+        .downcast_ref::<bigcommerce_carts::Error>()
+        .unwrap_or_else(|| panic!("an SDK error: {error}"));
+    assert!(matches!(error, bigcommerce_carts::Error::Transport(_)), "{error:?}");
+    assert!(
+        error
+            .to_string()
+            .starts_with("no answer from the API: the connection was closed before an answer came"),
+        "{error}"
+    );
+    assert_eq!(
+        calls(&store),
+        [("createCart".to_string(), 0)],
+        "one attempt, dropped: the cart may have been made, so the SDK does not send it twice"
+    );
 }

@@ -1786,7 +1786,7 @@ Sends a `GET` request to `/abandoned-carts/settings`
 Arguments:
 - `pagination`: Number of pages to return (at most 100).
 ```ignore
-let response = client.get_global_abandoned_cart_settings()
+let response = client.abandoned_carts().get_global_abandoned_cart_settings()
     .pagination(pagination)
     .send()
     .await;
@@ -1803,7 +1803,7 @@ Writes the abandoned-cart notification settings that apply to the whole store.
 Sends a `PUT` request to `/abandoned-carts/settings`
 
 ```ignore
-let response = client.update_global_abandoned_cart_settings()
+let response = client.abandoned_carts().update_global_abandoned_cart_settings()
     .body(body)
     .send()
     .await;
@@ -1822,7 +1822,7 @@ Sends a `GET` request to `/abandoned-carts/settings/channels/{channel_id}`
 Arguments:
 - `channel_id`: Channel whose overrides are read or written.
 ```ignore
-let response = client.get_channel_abandoned_cart_settings()
+let response = client.abandoned_carts().get_channel_abandoned_cart_settings()
     .channel_id(channel_id)
     .send()
     .await;
@@ -1842,7 +1842,7 @@ Arguments:
 - `channel_id`: Channel whose overrides are read or written.
 - `body`
 ```ignore
-let response = client.update_channel_abandoned_cart_settings()
+let response = client.abandoned_carts().update_channel_abandoned_cart_settings()
     .channel_id(channel_id)
     .body(body)
     .send()
@@ -1862,7 +1862,7 @@ Sends a `GET` request to `/abandoned-carts/{token}`
 Arguments:
 - `token`: UUID token generated for abandoned-cart emails (taken from the email link).
 ```ignore
-let response = client.get_abandoned_carts()
+let response = client.abandoned_carts().get_abandoned_carts()
     .token(token)
     .send()
     .await;

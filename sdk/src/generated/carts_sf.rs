@@ -4699,7 +4699,7 @@ Sends a `GET` request to `/carts`
 Arguments:
 - `include`: Extra data to return, comma-separated: `lineItems.physicalItems.options` and/or `lineItems.digitalItems.options` add the selected product options of physical and digital items. Also works on POST requests.
 ```ignore
-let response = client.get_cart()
+let response = storefront.carts().get_cart()
     .include(include)
     .send()
     .await;
@@ -4717,7 +4717,7 @@ Arguments:
 - `include`: Extra data to return, comma-separated: `lineItems.physicalItems.options` and/or `lineItems.digitalItems.options` add the selected product options of physical and digital items. Also works on POST requests.
 - `body`
 ```ignore
-let response = client.create_cart()
+let response = storefront.carts().create_cart()
     .include(include)
     .body(body)
     .send()
@@ -4735,7 +4735,7 @@ Sends a `DELETE` request to `/carts/{cartId}`
 Arguments:
 - `cart_id`: ID (UUID) of the cart.
 ```ignore
-let response = client.delete_cart()
+let response = storefront.carts().delete_cart()
     .cart_id(cart_id)
     .send()
     .await;
@@ -4754,7 +4754,7 @@ Arguments:
 - `include`: Extra data to return, comma-separated: `lineItems.physicalItems.options` and/or `lineItems.digitalItems.options` add the selected product options of physical and digital items. Also works on POST requests.
 - `body`
 ```ignore
-let response = client.update_cart_currency()
+let response = storefront.carts().update_cart_currency()
     .cart_id(cart_id)
     .include(include)
     .body(body)
@@ -4775,7 +4775,7 @@ Arguments:
 - `include`: Extra data to return, comma-separated: `lineItems.physicalItems.options` and/or `lineItems.digitalItems.options` add the selected product options of physical and digital items. Also works on POST requests.
 - `body`
 ```ignore
-let response = client.add_cart_line_item()
+let response = storefront.carts().add_cart_line_item()
     .cart_id(cart_id)
     .include(include)
     .body(body)
@@ -4797,7 +4797,7 @@ Arguments:
 - `include`: Extra data to return, comma-separated: `lineItems.physicalItems.options` and/or `lineItems.digitalItems.options` add the selected product options of physical and digital items. Also works on POST requests.
 - `body`
 ```ignore
-let response = client.update_cart_line_item()
+let response = storefront.carts().update_cart_line_item()
     .cart_id(cart_id)
     .item_id(item_id)
     .include(include)
@@ -4820,7 +4820,7 @@ Arguments:
 - `include`: Extra data to return, comma-separated: `lineItems.physicalItems.options` and/or `lineItems.digitalItems.options` add the selected product options of physical and digital items. Also works on POST requests.
 - `body`
 ```ignore
-let response = client.delete_cart_line_item()
+let response = storefront.carts().delete_cart_line_item()
     .cart_id(cart_id)
     .item_id(item_id)
     .include(include)

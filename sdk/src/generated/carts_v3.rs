@@ -10811,7 +10811,7 @@ Arguments:
 * `promotions.banners`: the promotion banners the cart qualifies for.
 - `body`
 ```ignore
-let response = client.create_cart()
+let response = client.carts().create_cart()
     .include(include)
     .body(body)
     .send()
@@ -10847,7 +10847,7 @@ with `after`.
 - `namespace_in`: Return only metafields whose namespace is one of these (comma-separated); combinable with `namespace`.
 - `page`: Number of the page to return, for page-based paging.
 ```ignore
-let response = client.get_carts_metafields()
+let response = client.carts().get_carts_metafields()
     .after(after)
     .before(before)
     .date_created_max(date_created_max)
@@ -10875,7 +10875,7 @@ Changes several cart metafields in one call; each entry names the metafield in `
 Sends a `PUT` request to `/carts/metafields`
 
 ```ignore
-let response = client.update_carts_metafields()
+let response = client.carts().update_carts_metafields()
     .body(body)
     .send()
     .await;
@@ -10890,7 +10890,7 @@ Creates several cart metafields in one call; each entry names its cart in `resou
 Sends a `POST` request to `/carts/metafields`
 
 ```ignore
-let response = client.create_carts_metafields()
+let response = client.carts().create_carts_metafields()
     .body(body)
     .send()
     .await;
@@ -10907,7 +10907,7 @@ Sends a `DELETE` request to `/carts/metafields`
 Arguments:
 - `body`: The ids of the metafields to delete.
 ```ignore
-let response = client.delete_carts_metafields()
+let response = client.carts().delete_carts_metafields()
     .body(body)
     .send()
     .await;
@@ -10922,7 +10922,7 @@ Returns the cart settings that apply to the whole store. Needs the `store_v2_inf
 Sends a `GET` request to `/carts/settings`
 
 ```ignore
-let response = client.get_global_cart_settings()
+let response = client.carts().get_global_cart_settings()
     .send()
     .await;
 ```*/
@@ -10936,7 +10936,7 @@ Changes the cart settings that apply to the whole store. Needs the `store_v2_inf
 Sends a `PUT` request to `/carts/settings`
 
 ```ignore
-let response = client.update_global_cart_settings()
+let response = client.carts().update_global_cart_settings()
     .body(body)
     .send()
     .await;
@@ -10954,7 +10954,7 @@ Sends a `GET` request to `/carts/settings/channels/{channel_id}`
 Arguments:
 - `channel_id`: The channel whose cart setting overrides are meant.
 ```ignore
-let response = client.get_channel_cart_settings()
+let response = client.carts().get_channel_cart_settings()
     .channel_id(channel_id)
     .send()
     .await;
@@ -10973,7 +10973,7 @@ Arguments:
 - `channel_id`: The channel whose cart setting overrides are meant.
 - `body`
 ```ignore
-let response = client.update_channel_cart_settings()
+let response = client.carts().update_channel_cart_settings()
     .channel_id(channel_id)
     .body(body)
     .send()
@@ -10999,7 +10999,7 @@ Arguments:
 * `line_items.digital_items.options`: the chosen options of digital items.
 * `promotions.banners`: the promotion banners the cart qualifies for.
 ```ignore
-let response = client.get_cart()
+let response = client.carts().get_cart()
     .cart_id(cart_id)
     .include(include)
     .send()
@@ -11031,7 +11031,7 @@ Arguments:
 * `promotions.banners`: the promotion banners the cart qualifies for.
 - `body`
 ```ignore
-let response = client.update_cart()
+let response = client.carts().update_cart()
     .cart_id(cart_id)
     .include(include)
     .body(body)
@@ -11050,7 +11050,7 @@ Sends a `DELETE` request to `/carts/{cartId}`
 Arguments:
 - `cart_id`: The id (a UUID) of the cart; the same value is the id of the cart's checkout.
 ```ignore
-let response = client.delete_cart()
+let response = client.carts().delete_cart()
     .cart_id(cart_id)
     .send()
     .await;
@@ -11081,7 +11081,7 @@ Arguments:
 * `promotions.banners`: the promotion banners the cart qualifies for.
 - `body`
 ```ignore
-let response = client.add_cart_line_items()
+let response = client.carts().add_cart_line_items()
     .cart_id(cart_id)
     .include(include)
     .body(body)
@@ -11117,7 +11117,7 @@ Arguments:
 * `promotions.banners`: the promotion banners the cart qualifies for.
 - `body`
 ```ignore
-let response = client.update_cart_line_item()
+let response = client.carts().update_cart_line_item()
     .cart_id(cart_id)
     .item_id(item_id)
     .include(include)
@@ -11151,7 +11151,7 @@ Arguments:
 * `promotions.banners`: the promotion banners the cart qualifies for.
 - `body`
 ```ignore
-let response = client.delete_cart_line_item()
+let response = client.carts().delete_cart_line_item()
     .cart_id(cart_id)
     .item_id(item_id)
     .include(include)
@@ -11183,7 +11183,7 @@ Arguments:
 - `cart_id`: The id (a UUID) of the cart; the same value is the id of the cart's checkout.
 - `body`
 ```ignore
-let response = client.create_cart_redirect_url()
+let response = client.carts().create_cart_redirect_url()
     .cart_id(cart_id)
     .body(body)
     .send()
@@ -11213,7 +11213,7 @@ with `after`.
 - `namespace`: Return only metafields in this namespace.
 - `page`: Number of the page to return, for page-based paging.
 ```ignore
-let response = client.get_cart_metafields()
+let response = client.carts().get_cart_metafields()
     .cart_id(cart_id)
     .after(after)
     .before(before)
@@ -11239,7 +11239,7 @@ Arguments:
 - `cart_id`: The id (a UUID) of the cart that owns the metafields.
 - `body`
 ```ignore
-let response = client.create_cart_metafield()
+let response = client.carts().create_cart_metafield()
     .cart_id(cart_id)
     .body(body)
     .send()
@@ -11264,7 +11264,7 @@ Arguments:
 - `namespace`: Return only metafields in this namespace.
 - `page`: Number of the page to return, for page-based paging.
 ```ignore
-let response = client.get_cart_metafield()
+let response = client.carts().get_cart_metafield()
     .cart_id(cart_id)
     .metafield_id(metafield_id)
     .direction(direction)
@@ -11289,7 +11289,7 @@ Arguments:
 - `metafield_id`: The id of the metafield.
 - `body`
 ```ignore
-let response = client.update_cart_metafield()
+let response = client.carts().update_cart_metafield()
     .cart_id(cart_id)
     .metafield_id(metafield_id)
     .body(body)
@@ -11309,7 +11309,7 @@ Arguments:
 - `cart_id`: The id (a UUID) of the cart that owns the metafields.
 - `metafield_id`: The id of the metafield.
 ```ignore
-let response = client.delete_cart_metafield()
+let response = client.carts().delete_cart_metafield()
     .cart_id(cart_id)
     .metafield_id(metafield_id)
     .send()

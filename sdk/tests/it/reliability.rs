@@ -310,8 +310,96 @@ async fn a_connection_dropped_mid_body_is_a_transport_error() {
     let started = Instant::now();
     let error = get_cart(&client).await.unwrap_err();
     assert!(matches!(error, Error::Transport(_)), "{error:?}");
+    assert!(
+        error
+            .to_string()
+            .starts_with("incomplete answer from the API: the connection was closed before its end"),
+        "{error}"
+    );
     assert_eq!(started.elapsed(), Duration::ZERO, "a body cut short is not waited for");
     assert_eq!(server.await.unwrap(), 1, "the answer had begun, so it is not retried");
+}
+
+/// A server on 127.0.0.1 that reads each request and closes its first
+/// `drops` connections without a byte of answer, then answers the cart. The
+/// task gives back how many connections it accepted (one per request: the
+/// client keeps none idle).
+async fn dropping_server(drops: usize) -> (String, tokio::task::JoinHandle<usize>) {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    let server = tokio::spawn(async move {
+        let body = cart().to_string();
+        let mut accepted = 0;
+        while let Ok(Ok((mut socket, _))) = tokio::time::timeout(Duration::from_secs(5), listener.accept()).await {
+            accepted += 1;
+            let mut request = [0u8; 8192];
+            let _ = socket.read(&mut request).await;
+            if accepted > drops {
+                let head = format!(
+                    "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n",
+                    body.len()
+                );
+                socket.write_all(head.as_bytes()).await.unwrap();
+                socket.write_all(body.as_bytes()).await.unwrap();
+            }
+            drop(socket);
+        }
+        accepted
+    });
+    (format!("http://{address}"), server)
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_get_whose_connection_is_closed_before_the_answer_is_sent_again() {
+    let (uri, server) = dropping_server(1).await;
+    let client = client(&uri, RetryPolicy::default());
+    let retries = Retries::watch();
+    get_cart(&client).await.expect("the second attempt is answered");
+    assert_eq!(retries.count(), 1);
+    assert_eq!(server.await.unwrap(), 2, "one dropped attempt, one answered");
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_post_whose_connection_is_closed_before_the_answer_is_not_sent_again() {
+    let (uri, server) = dropping_server(usize::MAX).await;
+    let client = client(&uri, RetryPolicy::default());
+    let retries = Retries::watch();
+    let error = client
+        .carts()
+        .create_cart()
+        .body(CartCreateRequest::builder())
+        .send()
+        .await
+        .unwrap_err();
+    assert!(matches!(error, Error::Transport(_)), "{error:?}");
+    let message = error.to_string();
+    assert!(
+        message.starts_with("no answer from the API: the connection was closed before an answer came ("),
+        "{message}"
+    );
+    assert!(!message.contains("token"), "{message}");
+    assert_eq!(retries.count(), 0);
+    assert_eq!(
+        server.await.unwrap(),
+        1,
+        "the POST may have been processed: it is sent once"
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_get_whose_connection_is_always_closed_says_so_after_the_last_attempt() {
+    let (uri, server) = dropping_server(usize::MAX).await;
+    let policy = RetryPolicy::default()
+        .attempts(3)
+        .initial_backoff(Duration::from_millis(100));
+    let client = client(&uri, policy);
+    let error = get_cart(&client).await.unwrap_err();
+    assert_eq!(
+        error.to_string().split(" (").next(),
+        Some("no answer from the API: the connection was closed before an answer came"),
+        "{error}"
+    );
+    assert_eq!(server.await.unwrap(), 3);
 }
 
 #[tokio::test(start_paused = true)]

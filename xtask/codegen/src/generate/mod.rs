@@ -43,6 +43,8 @@ pub struct Rendered {
     pub lines: usize,
     /// Where the normalization rules acted.
     pub applied: Vec<Applied>,
+    /// The usage examples the pass `doc_examples` rewrote, when it ran.
+    pub examples: Option<passes::doc_examples::Rewritten>,
     /// The normalized document progenitor read.
     pub doc: serde_json::Value,
 }
@@ -135,6 +137,8 @@ pub struct SpecSummary {
     pub millis: u128,
     /// Where the normalization rules acted.
     pub applied: Vec<Applied>,
+    /// The usage examples the pass `doc_examples` rewrote.
+    pub examples: Option<passes::doc_examples::Rewritten>,
 }
 
 /// A file `generate` wrote, found current, or found stale.
@@ -173,9 +177,14 @@ impl GenerateReport {
 impl fmt::Display for GenerateReport {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         for spec in &self.specs {
+            let examples = spec
+                .examples
+                .as_ref()
+                .map(|e| format!(", {} examples call `{}`", e.examples, e.receiver))
+                .unwrap_or_default();
             writeln!(
                 f,
-                "{}: {} operations, {} types, {} lines ({} ms)",
+                "{}: {} operations, {} types, {} lines{examples} ({} ms)",
                 spec.spec, spec.operations, spec.types, spec.lines, spec.millis
             )?;
             if self.verbose {
@@ -239,8 +248,8 @@ pub fn plan(root: &Path, spec_dir: &Path) -> Result<Plan> {
         let started = Instant::now();
         let file_name = spec_path.file_name().unwrap_or_default().to_string_lossy().to_string();
         let display = format!("spec/{file_name}");
-        let rendered = render(&spec_path, &display, Flavour::Sdk)?;
         let stem = module_file_stem(&spec_path);
+        let rendered = render(&spec_path, &display, Flavour::Sdk, layout.get(&stem))?;
         match layout.get(&stem) {
             Some(module) => check_named(&display, module, named.get(&module.name), &rendered.code)?,
             None => notes.push(format!(
@@ -255,6 +264,7 @@ pub fn plan(root: &Path, spec_dir: &Path) -> Result<Plan> {
             lines: rendered.lines,
             millis: started.elapsed().as_millis(),
             applied: rendered.applied.clone(),
+            examples: rendered.examples.clone(),
         });
         files.push((out, rendered.code.clone()));
         let api_stem = spec_path.file_stem().unwrap_or_default().to_string_lossy().to_string();
@@ -406,8 +416,8 @@ mod generation_tests {
     #[test]
     fn generation_is_deterministic() {
         let spec = project_root().join("spec/carts.v3.yaml");
-        let first = render(&spec, "spec/carts.v3.yaml", Flavour::Sdk).unwrap();
-        let second = render(&spec, "spec/carts.v3.yaml", Flavour::Sdk).unwrap();
+        let first = render(&spec, "spec/carts.v3.yaml", Flavour::Sdk, None).unwrap();
+        let second = render(&spec, "spec/carts.v3.yaml", Flavour::Sdk, None).unwrap();
         assert!(first.code == second.code, "two runs differ");
         assert!(
             first
@@ -420,7 +430,7 @@ mod generation_tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join(name);
         std::fs::write(&path, text).unwrap();
-        render(&path, name, Flavour::Standalone)
+        render(&path, name, Flavour::Standalone, None)
     }
 
     const HEAD: &str = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\n";

@@ -10,18 +10,20 @@ use anyhow::{Context, Result, anyhow, bail};
 use carts_openapi::{METHODS, child, escape, operation_pointer, operations};
 use serde_json::Value;
 
+use super::layout::Module;
 use super::passes;
 use super::wire::wire_table;
 use super::{Flavour, Rendered};
 use crate::normalize;
 
 /// Reads, normalizes and generates one spec. `display` is how the header and
-/// messages name the spec.
-pub fn render(spec_path: &Path, display: &str, flavour: Flavour) -> Result<Rendered> {
+/// messages name the spec; `module` is how the SDK exposes the generated file,
+/// when its `lib.rs` declares it.
+pub fn render(spec_path: &Path, display: &str, flavour: Flavour, module: Option<&Module>) -> Result<Rendered> {
     let file = carts_openapi::load_openapi(spec_path)?;
     let mut doc = file.doc;
     let applied = normalize::normalize(&mut doc).with_context(|| format!("normalizing {display}"))?;
-    let body = generate_code(&doc, flavour).with_context(|| format!("generating {display}"))?;
+    let (body, examples) = generate_code(&doc, flavour, module).with_context(|| format!("generating {display}"))?;
     let command = match flavour {
         Flavour::Sdk => "cargo xtask generate".to_string(),
         Flavour::Standalone => format!("cargo xtask generate --spec {display}"),
@@ -41,6 +43,7 @@ pub fn render(spec_path: &Path, display: &str, flavour: Flavour) -> Result<Rende
         lines: code.lines().count(),
         code,
         applied,
+        examples,
         doc,
     })
 }
@@ -106,8 +109,13 @@ fn number_schema(instance: schemars::schema::InstanceType, format: &str) -> sche
     }
 }
 
-/// Turns a normalized document into formatted Rust source.
-fn generate_code(doc: &Value, flavour: Flavour) -> Result<String> {
+/// Turns a normalized document into formatted Rust source, with what the pass
+/// `doc_examples` rewrote.
+fn generate_code(
+    doc: &Value,
+    flavour: Flavour,
+    module: Option<&Module>,
+) -> Result<(String, Option<passes::doc_examples::Rewritten>)> {
     let api = typed(doc)?;
     let tokens = match run_progenitor(&api, flavour) {
         Ok(tokens) => tokens,
@@ -121,7 +129,7 @@ fn generate_code(doc: &Value, flavour: Flavour) -> Result<String> {
     let tokens = raw_reserved_identifiers(tokens);
     let mut file: syn::File =
         syn::parse2(tokens).map_err(|e| anyhow!("progenitor produced code that does not parse: {e}"))?;
-    passes::apply(&mut file, doc, flavour)?;
+    let examples = passes::apply(&mut file, doc, flavour, module)?;
     let mut code = prettyplease::unparse(&file);
     let (table, named) = wire_table(doc);
     // The hooks match table rows by the operation id progenitor hands them;
@@ -132,7 +140,7 @@ fn generate_code(doc: &Value, flavour: Flavour) -> Result<String> {
         }
     }
     code.push_str(&table);
-    Ok(code)
+    Ok((code, examples))
 }
 
 /// typify 0.8 names the schema generator argument of its `JsonSchema` impls

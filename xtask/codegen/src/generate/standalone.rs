@@ -60,7 +60,7 @@ pub fn generate_standalone(specs: &[PathBuf], out_dir: &Path) -> Result<Standalo
     for spec_path in specs {
         let started = Instant::now();
         let display = spec_path.display().to_string();
-        let rendered = match render(spec_path, &display, Flavour::Standalone) {
+        let rendered = match render(spec_path, &display, Flavour::Standalone, None) {
             Ok(rendered) => rendered,
             Err(error) if !single => {
                 report.failed.push((display, format!("{error:#}")));

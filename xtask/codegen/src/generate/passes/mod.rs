@@ -16,11 +16,14 @@
 //!   unset optional parameter;
 //! - [`owned_headers`]: an answer's headers are moved into its value, not copied;
 //! - [`union_errors`]: a body that fits no form of a union says why, by field;
-//! - [`optional_schemas`]: JSON Schemas of the types only with the `schemars` feature.
+//! - [`optional_schemas`]: JSON Schemas of the types only with the `schemars` feature;
+//! - [`doc_examples`]: each operation's usage example calls through the SDK's
+//!   client (`client.carts().create_cart()`).
 
 pub mod absent_defaults;
 pub mod decimal_schemas;
 pub mod defaults;
+pub mod doc_examples;
 pub mod generator_surface;
 pub mod lean_requests;
 pub mod lenient_ids;
@@ -37,10 +40,18 @@ use anyhow::Result;
 use serde_json::Value;
 
 use super::Flavour;
+use super::layout::Module;
 
 /// Applies the passes `flavour` needs to `file`, generated from the
-/// normalized `doc`.
-pub fn apply(file: &mut syn::File, doc: &Value, flavour: Flavour) -> Result<()> {
+/// normalized `doc`. `module` is how the SDK exposes the file, when its
+/// `lib.rs` declares it; the passes that need it are skipped otherwise. Gives
+/// what [`doc_examples`] rewrote, when it ran.
+pub fn apply(
+    file: &mut syn::File,
+    doc: &Value,
+    flavour: Flavour,
+    module: Option<&Module>,
+) -> Result<Option<doc_examples::Rewritten>> {
     variant_names::apply(file, doc)?;
     decimal_schemas::apply(file, flavour == Flavour::Sdk);
     if flavour == Flavour::Sdk {
@@ -58,8 +69,11 @@ pub fn apply(file: &mut syn::File, doc: &Value, flavour: Flavour) -> Result<()> 
         generator_surface::apply(file);
         setter_messages::apply(file);
         optional_schemas::apply(file);
+        if let Some(module) = module {
+            return doc_examples::apply(file, module).map(Some);
+        }
     }
-    Ok(())
+    Ok(None)
 }
 
 /// The items of the inline module `name` (`types`, `builder`).
