@@ -42,10 +42,13 @@ async fn checkout_link(client: &Client, product_id: i64, quantity: i64) -> Resul
         .await?
         .into_inner()
         .data;
+    // Each URL is an `Option` in the SDK (an answer could leave one out); a service that
+    // cannot hand out a link says so instead of handing out an empty one.
+    let link = urls.checkout_url.ok_or("the answer carries no checkout URL")?;
     Ok(Checkout {
         cart_id: cart.id,
         total: cart.cart_amount,
-        link: urls.checkout_url,
+        link,
     })
 }
 
