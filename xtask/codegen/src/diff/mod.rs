@@ -118,7 +118,9 @@ pub fn specs_at_revision(root: &Path, revision: &str) -> Result<Vec<(String, Val
         if !shown.status.success() {
             bail!("git show {revision}:{path} failed");
         }
-        let doc: Value = serde_yaml_ng::from_slice(&shown.stdout).with_context(|| format!("{path} at {revision}"))?;
+        let doc: Value = carts_openapi::parse(&shown.stdout)
+            .with_context(|| format!("{path} at {revision}"))?
+            .doc;
         specs.push((path.trim_start_matches("spec/").to_string(), doc));
     }
     Ok(specs)

@@ -131,7 +131,9 @@ pub fn apply(
     conflicting: &[Change],
     note: &str,
 ) -> Result<Applied> {
-    let ours_doc: Value = serde_yaml_ng::from_str(sides.ours_text).context("reading our spec")?;
+    let ours_doc: Value = carts_openapi::parse(sides.ours_text.as_bytes())
+        .context("reading our spec")?
+        .doc;
     let mut translator = Translator::new(
         sides.theirs,
         sides.theirs_facts,
@@ -590,7 +592,9 @@ fn try_edit(text: &str, edit: &Edit, sides: &Sides<'_>, translator: &mut Transla
         document.set("/components/schemas", &name, &schema)?;
     }
     let text = document.text();
-    let value: Value = serde_yaml_ng::from_str(&text).context("the edited spec does not read back")?;
+    let value: Value = carts_openapi::parse(text.as_bytes())
+        .context("the edited spec does not read back")?
+        .doc;
     Ok((text, extract(&value)))
 }
 
@@ -606,7 +610,7 @@ fn perform(document: &YamlDocument, edit: &Edit, sides: &Sides<'_>, translator: 
         Edit::AddOperation { path, method, theirs } => {
             let operation = translator.operation(&theirs_node(theirs)?)?;
             let item = format!("/paths/{}", escape(path));
-            let ours_doc: Value = serde_yaml_ng::from_str(&document.text())?;
+            let ours_doc: Value = carts_openapi::parse(document.text().as_bytes())?.doc;
             if ours_doc.pointer(&item).is_some() {
                 document.set(&item, method, &operation)
             } else {
@@ -625,7 +629,7 @@ fn perform(document: &YamlDocument, edit: &Edit, sides: &Sides<'_>, translator: 
             let (path, method) = operation_of(pointer)?;
             let item = format!("/paths/{}", escape(&path));
             document.remove(&item, &method)?;
-            let ours_doc: Value = serde_yaml_ng::from_str(&document.text())?;
+            let ours_doc: Value = carts_openapi::parse(document.text().as_bytes())?.doc;
             let others = carts_openapi::METHODS
                 .iter()
                 .any(|m| ours_doc.pointer(&child(&item, m)).is_some());
@@ -639,7 +643,7 @@ fn perform(document: &YamlDocument, edit: &Edit, sides: &Sides<'_>, translator: 
             document.remove(at, key)?;
             // A removed field leaves the `required` list of its object too.
             if let Some(holder) = at.strip_suffix("/properties") {
-                let ours_doc: Value = serde_yaml_ng::from_str(&document.text())?;
+                let ours_doc: Value = carts_openapi::parse(document.text().as_bytes())?.doc;
                 let listed = ours_doc
                     .pointer(&child(holder, "required"))
                     .and_then(Value::as_array)
@@ -692,7 +696,7 @@ fn perform(document: &YamlDocument, edit: &Edit, sides: &Sides<'_>, translator: 
 
 /// Makes sure a `properties` mapping exists at `at`.
 fn ensure_mapping(document: &YamlDocument, at: &str) -> Result<()> {
-    let ours: Value = serde_yaml_ng::from_str(&document.text())?;
+    let ours: Value = carts_openapi::parse(document.text().as_bytes())?.doc;
     if ours.pointer(at).is_some() {
         return Ok(());
     }

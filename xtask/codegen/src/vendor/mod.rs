@@ -125,7 +125,9 @@ pub fn vendor(root: &Path, request: &Request<'_>) -> Result<Report> {
             ours_path.display()
         )
     })?;
-    let ours_doc: Value = serde_yaml_ng::from_str(&ours_text).with_context(|| format!("reading spec/{name}.yaml"))?;
+    let ours_doc: Value = carts_openapi::parse(ours_text.as_bytes())
+        .with_context(|| format!("reading spec/{name}.yaml"))?
+        .doc;
     identity::check(&release.doc, &ours_doc, name, &request.file.display().to_string())?;
     let mut lock = lock::read(&lock_path)?;
     let mut report = Report {
@@ -242,7 +244,7 @@ pub fn vendor(root: &Path, request: &Request<'_>) -> Result<Report> {
         )
     })?;
     report.notes = plan.notes;
-    let new_doc: Value = serde_yaml_ng::from_str(&applied.text)?;
+    let new_doc: Value = carts_openapi::parse(applied.text.as_bytes())?.doc;
     let changes = diff::diff_docs(ours_doc, new_doc)?;
     report.caller_diff = Some(diff::report(changes, &diff::sdk_version(root)?));
     report.misfits = misfits::misfits(root, name, &staged_spec)?;
