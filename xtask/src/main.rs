@@ -1,7 +1,7 @@
 //! `cargo xtask <command>`: runs each task from the package that does it,
 //! built only when asked for, so the gate does not wait for the code
 //! generator to compile and the generator does not need the SDK to build:
-//! - `generate`, `diff`, `vendor`: `xtask/codegen` (progenitor and friends);
+//! - `generate`, `diff`, `vendor`, `coverage`: `xtask/codegen` (progenitor and friends);
 //! - `conformance`, `record`: the gate binary of `contract-tests`.
 //!
 //! Each binary is built with the features of both packages together
@@ -50,6 +50,9 @@ enum Task {
     /// Record the live scenario as cassettes, secrets redacted.
     #[command(disable_help_flag = true)]
     Record(Passed),
+    /// How many of a published spec's facts our spec keeps (PUBLISHED OURS [--min-fields PERCENT]).
+    #[command(disable_help_flag = true)]
+    Coverage(Passed),
 }
 
 /// A command's own arguments, handed on untouched.
@@ -129,6 +132,7 @@ fn main() -> ExitCode {
         Task::Generate(passed) => ("xtask-codegen", with("generate", passed), "generate"),
         Task::Diff(passed) => ("xtask-codegen", with("diff", passed), "diff"),
         Task::Vendor(passed) => ("xtask-codegen", with("vendor", passed), "vendor"),
+        Task::Coverage(passed) => ("xtask-codegen", with("coverage", passed), "coverage"),
         Task::Conformance(passed) => ("conformance", passed.args, "conformance"),
         Task::Record(passed) => ("conformance", with("record", passed), "record"),
     };

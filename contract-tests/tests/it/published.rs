@@ -1,11 +1,13 @@
 //! Every JSON response example of the published specs (`spec/upstream/`),
-//! and every real payload in `../shared/reference/payloads/`, decodes into
-//! the SDK's types and encodes back with no field lost, or, where the example
-//! itself is wrong (the ledger in `spec/README.md` lists those), is refused
-//! with an error that names the field. The real payloads come back spelled as
-//! they came, but for the one respelling the SDK's README names.
+//! and every real request and response payload in
+//! `contract-tests/fixtures/payloads/`, decodes into the SDK's types and
+//! encodes back with no field lost, or, where the example itself is wrong
+//! (the ledger in `spec/README.md` lists those), is refused with an error
+//! that names the field. The real answers come back spelled as they came,
+//! but for the one respelling the SDK's README names; every payload has its
+//! provenance.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use carts_openapi::{deref, operations, template};
 use contract_tests::cassette::Api;
@@ -26,9 +28,9 @@ const WRONG_EXAMPLES: &[(&str, &str, &str, &str)] = &[
     ("carts.sf", "updateCartLineItem", "200", "createdTime"),
 ];
 
-/// Where the reference material is: `../shared/reference` beside the workspace.
-fn reference() -> PathBuf {
-    spec::default_dir().join("../../shared/reference")
+/// The real payloads, kept in this crate with their provenance.
+fn payloads() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/payloads")
 }
 
 struct Example {
@@ -125,13 +127,8 @@ fn every_published_response_example_decodes_without_loss_or_is_refused_by_field(
 
 #[test]
 fn every_real_payload_decodes_without_loss() {
-    let dir = reference().join("payloads/response");
-    let entries = std::fs::read_dir(&dir).unwrap_or_else(|e| {
-        panic!(
-            "{}: {e}; the reference material is expected beside the workspace",
-            dir.display()
-        )
-    });
+    let dir = payloads().join("response");
+    let entries = std::fs::read_dir(&dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
     let mut checked = 0;
     let mut problems = Vec::new();
     for entry in entries {
@@ -169,6 +166,99 @@ fn every_real_payload_decodes_without_loss() {
         checked += 1;
     }
     assert_eq!(checked, 4, "the four real response payloads");
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+/// The rows of `PROVENANCE.tsv`, each as its cells by column name.
+fn provenance() -> Vec<std::collections::BTreeMap<String, String>> {
+    let text = std::fs::read_to_string(payloads().join("PROVENANCE.tsv")).expect("PROVENANCE.tsv reads");
+    let mut lines = text.lines();
+    let header: Vec<&str> = lines.next().expect("PROVENANCE.tsv has a header").split('\t').collect();
+    lines
+        .map(|line| {
+            let cells: Vec<&str> = line.split('\t').collect();
+            assert_eq!(
+                cells.len(),
+                header.len(),
+                "PROVENANCE.tsv: a row of {} cells: {line}",
+                cells.len()
+            );
+            header
+                .iter()
+                .zip(cells)
+                .map(|(h, c)| (h.to_string(), c.to_string()))
+                .collect()
+        })
+        .collect()
+}
+
+/// Every payload says where it came from: a row of `PROVENANCE.tsv` with the source repository,
+/// the path and commit of the file it was taken from, and the source project's license; and
+/// every row names a payload that is there.
+#[test]
+fn every_real_payload_has_its_provenance() {
+    let dir = payloads();
+    let mut present = std::collections::BTreeSet::new();
+    for part in ["request", "response"] {
+        for entry in std::fs::read_dir(dir.join(part)).unwrap() {
+            let name = entry.unwrap().file_name().to_string_lossy().to_string();
+            present.insert(format!("{part}/{name}"));
+        }
+    }
+    let mut listed = std::collections::BTreeSet::new();
+    let mut problems = Vec::new();
+    for row in provenance() {
+        let file = &row["file"];
+        for column in ["source_repo", "source_path", "license"] {
+            if row[column].trim().is_empty() {
+                problems.push(format!("{file}: no {column}"));
+            }
+        }
+        let commit = &row["commit"];
+        if commit.len() != 40 || !commit.chars().all(|c| c.is_ascii_hexdigit()) {
+            problems.push(format!("{file}: the commit {commit:?} is not a full git commit id"));
+        }
+        if !present.contains(file) {
+            problems.push(format!("{file}: listed, but there is no such payload"));
+        }
+        if !listed.insert(file.clone()) {
+            problems.push(format!("{file}: listed twice"));
+        }
+    }
+    problems.extend(
+        present
+            .difference(&listed)
+            .map(|file| format!("{file}: not in PROVENANCE.tsv")),
+    );
+    assert!(!present.is_empty(), "payloads in {}", dir.display());
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+/// Every real request body is one the SDK can build: it decodes into the request type of the
+/// operation `PROVENANCE.tsv` names and encodes back as it came.
+#[test]
+fn every_real_request_payload_decodes_without_loss() {
+    let mut checked = 0;
+    let mut problems = Vec::new();
+    for row in provenance() {
+        let file = &row["file"];
+        if !file.starts_with("request/") {
+            continue;
+        }
+        let operation = &row["operation"];
+        let payload: Value = serde_json::from_str(&std::fs::read_to_string(payloads().join(file)).unwrap()).unwrap();
+        match round_trip(Api::CartsV3, operation, Part::Request, &payload) {
+            Some(Ok(back)) => problems.extend(
+                compare::differences(&payload, &back)
+                    .into_iter()
+                    .map(|m| format!("{file}: {m}")),
+            ),
+            Some(Err(error)) => problems.push(format!("{file}: {error}")),
+            None => problems.push(format!("{file}: no SDK request type for {operation}")),
+        }
+        checked += 1;
+    }
+    assert_eq!(checked, 5, "the five real request payloads");
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
 

@@ -1,8 +1,9 @@
-//! The code-generation side of `cargo xtask`: `generate`, `diff` and
-//! `vendor` (the `xtask` binary hands them here). This file only parses
+//! The code-generation side of `cargo xtask`: `generate`, `diff`, `vendor`
+//! and `coverage` (the `xtask` binary hands them here). This file only parses
 //! arguments; each command lives in a module of its own.
 
 mod codegen;
+mod coverage;
 mod diff;
 mod generate;
 mod normalize;
@@ -72,6 +73,25 @@ enum Command {
         /// Report what would change; write nothing.
         #[arg(long)]
         dry_run: bool,
+    },
+    /// How many of a published spec's facts our spec keeps: operations, parameters, statuses and
+    /// body fields, differences explained by `x-deviation` counted as kept. Lists what ours lacks
+    /// or states otherwise, then one summary line; fails when an operation is missing or field
+    /// coverage is under --min-fields.
+    Coverage {
+        /// The published spec (spec/upstream/NAME.yml).
+        published: PathBuf,
+        /// Our spec (spec/NAME.yaml).
+        ours: PathBuf,
+        /// Fail when fewer than this percentage of the published fields are kept.
+        #[arg(long, value_name = "PERCENT")]
+        min_fields: Option<f64>,
+        /// How many findings to list (0 for all).
+        #[arg(long, default_value_t = 60, value_name = "N")]
+        show: usize,
+        /// Also list every difference our spec explains, with its reason.
+        #[arg(long)]
+        justified: bool,
     },
 }
 
@@ -183,6 +203,20 @@ fn run(cli: Cli) -> Result<()> {
             };
             emit(&vendor::vendor(&generate::project_root(), &request)?.to_string());
             Ok(())
+        }
+        Command::Coverage {
+            published,
+            ours,
+            min_fields,
+            show,
+            justified,
+        } => {
+            let report = coverage::coverage(&published, &ours)?;
+            emit(&report.to_text(show, justified));
+            match report.failure(min_fields) {
+                Some(failure) => bail!("{}: {failure}", ours.display()),
+                None => Ok(()),
+            }
         }
     }
 }

@@ -6,9 +6,9 @@
 //! item type, enum values, style, explode), response statuses, body media
 //! types, and body fields (presence, type, required, nullable, enum values).
 //! `$ref`s are followed and compositions folded, so component names,
-//! descriptions and examples never count. This is the model
-//! `../shared/tools/spec-coverage` compares, with one key per atomic fact so
-//! that a three-way merge can decide key by key.
+//! descriptions and examples never count. One key per atomic fact, so that
+//! a three-way merge can decide key by key; `cargo xtask coverage` compares
+//! the same facts of a published spec and ours.
 
 use std::collections::{BTreeMap, BTreeSet};
 

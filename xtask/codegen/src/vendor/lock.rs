@@ -19,7 +19,8 @@ pub const FILE: &str = "vendor.lock";
 pub struct Entry {
     /// The release as kept, relative to the workspace (`spec/upstream/carts.v3.yml`).
     pub upstream: String,
-    /// Where it was read from.
+    /// Where it was read from: the file given to `cargo xtask vendor`, or, for a release kept
+    /// before, its published address.
     pub source: String,
     /// The day it was vendored (UTC).
     pub vendored: String,
@@ -56,6 +57,15 @@ mod tests {
     use super::*;
     use carts_openapi::hex;
     use sha2::{Digest, Sha256};
+
+    /// The lock reads back as `cargo xtask vendor` writes it, so that vendoring a release again
+    /// changes no other entry's lines.
+    #[test]
+    fn the_lock_is_written_as_vendor_writes_it() {
+        let path = crate::generate::project_root().join("spec").join(FILE);
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert_eq!(render(&read(&path).unwrap()).unwrap(), text);
+    }
 
     /// Every vendored release is kept byte for byte: its bytes hash to the lock's sha256.
     #[test]

@@ -17,7 +17,7 @@
 
 mod apply;
 mod edit;
-mod facts;
+pub(crate) mod facts;
 mod identity;
 mod lock;
 mod merge;
