@@ -158,3 +158,195 @@ impl Ledger {
 /// Why a pass finds less than it should.
 pub(super) const SHAPE: &str =
     "the generator's output may have changed shape (as after a progenitor or typify upgrade)";
+
+#[cfg(test)]
+mod tests {
+    use quote::ToTokens;
+    use serde_json::json;
+
+    use crate::generate::{Flavour, layout, module_file_stem, project_root, render};
+
+    /// One operation with an optional query parameter and an answer with a
+    /// body, and no schemas: the passes that must act on it are those that
+    /// rewrite the client and its builder.
+    fn doc() -> serde_json::Value {
+        json!({
+            "openapi": "3.0.3",
+            "info": {"title": "t", "version": "1"},
+            "paths": {"/carts": {"get": {
+                "operationId": "getCart",
+                "parameters": [{"name": "include", "in": "query", "schema": {"type": "string"}}],
+                "responses": {"200": {"description": "ok", "content": {"application/json": {"schema": {"type": "object"}}}}}
+            }}}
+        })
+    }
+
+    /// progenitor's output for [`doc`], in the shape the passes know, with
+    /// `edit` applied to its text: how a generator release could change it.
+    fn generated(edit: impl Fn(String) -> String) -> syn::File {
+        let file: syn::File = syn::parse_quote! {
+            pub use progenitor_client::{Error, ResponseValue};
+            pub struct Client { client: reqwest::Client }
+            impl Client {
+                pub fn new(baseurl: &str) -> Self { todo!() }
+                pub fn new_with_client(baseurl: &str, client: reqwest::Client) -> Self { todo!() }
+                pub fn get_cart(&self) -> builder::GetCart<'_> { builder::GetCart::new(self) }
+            }
+            pub mod types {}
+            pub mod builder {
+                pub struct GetCart<'a> {
+                    client: &'a super::Client,
+                    include: Result<Option<::std::string::String>, String>,
+                }
+                impl<'a> GetCart<'a> {
+                    pub fn new(client: &'a super::Client) -> Self { todo!() }
+                    pub fn include<V>(mut self, value: V) -> Self {
+                        self.include = value
+                            .try_into()
+                            .map(Some)
+                            .map_err(|_| "conversion to `:: std :: string :: String` for include failed".to_string());
+                        self
+                    }
+                    pub async fn send(self) -> Result<ResponseValue<types::Cart>, Error<types::ErrorBody>> {
+                        let Self { client, include } = self;
+                        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+                        header_map.append(
+                            ::reqwest::header::HeaderName::from_static("api-version"),
+                            ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+                        );
+                        let request = client
+                            .client
+                            .get(url)
+                            .query(&progenitor_client::QueryParam::new("include", &include))
+                            .headers(header_map)
+                            .build()?;
+                        match response.status().as_u16() {
+                            200u16 => ResponseValue::from_response(response).await,
+                            _ => Err(Error::UnexpectedResponse(response)),
+                        }
+                    }
+                }
+            }
+        };
+        syn::parse_str(&edit(file.to_token_stream().to_string())).expect("the edited file parses")
+    }
+
+    fn apply(file: &mut syn::File) -> anyhow::Result<super::super::Rewrites> {
+        super::super::apply(file, &doc(), Flavour::Sdk, None)
+    }
+
+    /// Applies the passes to the output edited by `edit`; the error, which
+    /// must name `pass` as having changed nothing, and no other pass.
+    fn failure(pass: &str, edit: impl Fn(String) -> String) -> String {
+        let error = format!("{:#}", apply(&mut generated(edit)).expect_err("the passes refuse"));
+        assert!(error.starts_with(&format!("pass {pass} changed 0 places")), "{error}");
+        assert_eq!(
+            error.matches(" places, where ").count(),
+            1,
+            "only {pass} falls short: {error}"
+        );
+        assert!(error.contains(super::SHAPE), "{error}");
+        error
+    }
+
+    #[test]
+    fn the_passes_act_on_output_in_the_shape_they_know() {
+        let reports = apply(&mut generated(|text| text)).unwrap().reports;
+        for pass in [
+            "lean_requests",
+            "owned_headers",
+            "send_errors",
+            "private_constructors",
+            "generator_surface",
+            "setter_messages",
+        ] {
+            let report = reports.iter().find(|r| r.name == pass).expect(pass);
+            assert!(report.changed > 0, "{reports:?}");
+        }
+    }
+
+    #[test]
+    fn owned_headers_fails_when_progenitor_spells_the_reading_differently() {
+        let error = failure("owned_headers", |text| {
+            text.replace(
+                "ResponseValue :: from_response",
+                "progenitor_client :: ResponseValue :: from_response",
+            )
+        });
+        assert!(
+            error.contains("each operation with an answer that has a body"),
+            "{error}"
+        );
+        failure("owned_headers", |text| {
+            text.replace("ResponseValue :: from_response", "ResponseValue :: from_body")
+        });
+    }
+
+    #[test]
+    fn lean_requests_fails_when_progenitor_renames_its_query_helper_or_header_map() {
+        let error = failure("lean_requests", |text| {
+            text.replace("QueryParam :: new", "QueryParameter :: new")
+        });
+        assert!(error.contains("each optional query parameter"), "{error}");
+        let error = failure("lean_requests", |text| text.replace("header_map", "headers"));
+        assert!(error.contains("version header"), "{error}");
+    }
+
+    #[test]
+    fn send_errors_and_generator_surface_fail_when_builders_change_shape() {
+        // `lean_requests` also looks for `send`, so it falls short too.
+        let error = format!(
+            "{:#}",
+            apply(&mut generated(|text| text.replace("fn send", "fn execute"))).expect_err("the passes refuse")
+        );
+        assert!(
+            error.contains("pass send_errors changed 0 places, where each operation's send() calls for at least 1"),
+            "{error}"
+        );
+        failure("generator_surface", |text| {
+            text.replace("pub fn new (client", "pub fn from_client (client")
+                .replace("GetCart :: new", "GetCart :: from_client")
+        });
+    }
+
+    #[test]
+    fn every_pass_acts_on_the_real_specs_where_they_give_it_work() {
+        let root = project_root();
+        let layout = layout::read(&root).unwrap();
+        // Passes that have work in every spec with operations and schemas.
+        let always = [
+            "variant_names",
+            "absent_defaults",
+            "defaults",
+            "union_errors",
+            "lean_requests",
+            "owned_headers",
+            "send_errors",
+            "private_constructors",
+            "generator_surface",
+            "setter_messages",
+            "optional_schemas",
+            "doc_examples",
+        ];
+        let mut everywhere = std::collections::BTreeMap::<&str, usize>::new();
+        for name in ["carts.v3.yaml", "abandoned_carts.v3.yaml", "carts.sf.yaml"] {
+            let spec = root.join("spec").join(name);
+            let module = layout.get(&module_file_stem(&spec));
+            let rendered = render(&spec, name, Flavour::Sdk, module).unwrap();
+            for pass in always {
+                let report = rendered.passes.iter().find(|r| r.name == pass);
+                assert!(
+                    report.is_some_and(|r| r.changed > 0),
+                    "{name}: {pass} in {:?}",
+                    rendered.passes
+                );
+            }
+            for report in &rendered.passes {
+                *everywhere.entry(report.name).or_default() += report.changed;
+            }
+        }
+        // The passes for decimals, lenient ids and times act in the carts specs.
+        assert_eq!(everywhere.len(), 15, "{everywhere:?}");
+        assert!(everywhere.values().all(|&changed| changed > 0), "{everywhere:?}");
+    }
+}
