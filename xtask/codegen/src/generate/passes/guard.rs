@@ -81,7 +81,7 @@ impl Needs {
             .pointer("/components/schemas")
             .and_then(Value::as_object)
             .is_some_and(|schemas| !schemas.is_empty());
-        visit_objects(doc, &mut |object| {
+        visit_type_schemas(doc, &mut |object| {
             let format = object.get("format").and_then(Value::as_str);
             let kind = object.get("type").and_then(Value::as_str);
             needs.date_times |= kind == Some("string") && format == Some("date-time");
@@ -102,18 +102,23 @@ impl Needs {
     }
 }
 
-/// Calls `visit` on every JSON object in `value`.
-fn visit_objects(value: &Value, visit: &mut dyn FnMut(&serde_json::Map<String, Value>)) {
+/// Calls `visit` on every JSON object in `value` that can become part of a
+/// generated type: everything but lists of parameters, which become builder
+/// fields the type passes do not touch. (A property named `parameters` is an
+/// object, and is visited.)
+fn visit_type_schemas(value: &Value, visit: &mut dyn FnMut(&serde_json::Map<String, Value>)) {
     match value {
         Value::Object(map) => {
             visit(map);
-            for value in map.values() {
-                visit_objects(value, visit);
+            for (key, value) in map {
+                if key != "parameters" || !value.is_array() {
+                    visit_type_schemas(value, visit);
+                }
             }
         }
         Value::Array(items) => {
             for value in items {
-                visit_objects(value, visit);
+                visit_type_schemas(value, visit);
             }
         }
         _ => {}
@@ -247,6 +252,29 @@ mod tests {
         );
         assert!(error.contains(super::SHAPE), "{error}");
         error
+    }
+
+    #[test]
+    fn types_need_the_passes_for_their_fields_and_parameters_do_not() {
+        let time = json!({"type": "string", "format": "date-time"});
+        let mut with_parameter = doc();
+        with_parameter["paths"]["/carts"]["get"]["parameters"][0]["schema"] = time.clone();
+        let needs = super::Needs::of(&with_parameter);
+        assert!(
+            !needs.date_times && needs.optional_queries == 1 && needs.parameters == 1,
+            "{needs:?}"
+        );
+        let mut with_field = doc();
+        with_field["components"] = json!({"schemas": {"Cart": {"type": "object", "properties": {
+            "parameters": {"type": "object", "properties": {"at": time}},
+            "amount": {"type": "number", "format": crate::normalize::DECIMAL_FORMAT}
+        }}}});
+        let needs = super::Needs::of(&with_field);
+        assert!(
+            needs.date_times && needs.decimals && needs.schemas && !needs.unions,
+            "{needs:?}"
+        );
+        assert_eq!((needs.operations, needs.answers_with_body), (1, 1), "{needs:?}");
     }
 
     #[test]
