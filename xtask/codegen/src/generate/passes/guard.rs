@@ -35,9 +35,12 @@ impl fmt::Display for PassReport {
 pub(super) struct Needs {
     /// Operations: each has a builder with a `send()` and a constructor.
     pub operations: usize,
-    /// Operations with at least one answer that has a body, which progenitor
-    /// reads with `ResponseValue::from_response`.
+    /// Answers with a body, over all operations: progenitor reads each with
+    /// `ResponseValue::from_response`.
     pub answers_with_body: usize,
+    /// Operations without header parameters: progenitor builds a header map
+    /// for each that holds only the version header.
+    pub version_headers_only: usize,
     /// Optional query parameters, over all operations.
     pub optional_queries: usize,
     /// Parameters, over all operations: each has a setter whose conversion
@@ -66,14 +69,15 @@ impl Needs {
         for op in operations(doc) {
             needs.operations += 1;
             let operation = doc.pointer(&op.pointer).map(|o| deref(doc, o)).unwrap_or(&Value::Null);
-            let has_body = operation
+            needs.answers_with_body += operation
                 .get("responses")
                 .and_then(Value::as_object)
                 .into_iter()
                 .flatten()
-                .any(|(_, response)| deref(doc, response).get("content").is_some());
-            needs.answers_with_body += usize::from(has_body);
+                .filter(|(_, response)| deref(doc, response).get("content").is_some())
+                .count();
             let params = parameters(doc, &op.path, &op.method);
+            needs.version_headers_only += usize::from(!params.iter().any(|p| p.location == "header"));
             needs.optional_queries += params.iter().filter(|p| p.location == "query" && !p.required).count();
             needs.parameters += params.len();
         }
@@ -274,7 +278,19 @@ mod tests {
             needs.date_times && needs.decimals && needs.schemas && !needs.unions,
             "{needs:?}"
         );
-        assert_eq!((needs.operations, needs.answers_with_body), (1, 1), "{needs:?}");
+        assert_eq!(
+            (needs.operations, needs.answers_with_body, needs.version_headers_only),
+            (1, 1, 1),
+            "{needs:?}"
+        );
+        let mut with_header = doc();
+        with_header["paths"]["/carts"]["get"]["parameters"][0]["in"] = json!("header");
+        let needs = super::Needs::of(&with_header);
+        assert_eq!(
+            (needs.version_headers_only, needs.optional_queries),
+            (0, 0),
+            "{needs:?}"
+        );
     }
 
     #[test]
@@ -301,10 +317,7 @@ mod tests {
                 "progenitor_client :: ResponseValue :: from_response",
             )
         });
-        assert!(
-            error.contains("each operation with an answer that has a body"),
-            "{error}"
-        );
+        assert!(error.contains("each answer that has a body"), "{error}");
         failure("owned_headers", |text| {
             text.replace("ResponseValue :: from_response", "ResponseValue :: from_body")
         });

@@ -114,8 +114,8 @@ fn sdk_passes(file: &mut syn::File, needs: &Needs, ledger: &mut Ledger) -> Resul
     ledger.require(
         "lean_requests",
         lean.headers,
-        usize::from(operations > 0),
-        "an operation (each gets the version header)",
+        needs.version_headers_only,
+        "each operation without header parameters (each gets a map of only the version header)",
     );
     ledger.require(
         "lean_requests",
@@ -129,7 +129,7 @@ fn sdk_passes(file: &mut syn::File, needs: &Needs, ledger: &mut Ledger) -> Resul
         "owned_headers",
         changed,
         needs.answers_with_body,
-        "each operation with an answer that has a body",
+        "each answer that has a body",
     );
     let changed = send_errors::apply(file)?;
     ledger.record("send_errors", changed);
@@ -162,10 +162,28 @@ fn sdk_passes(file: &mut syn::File, needs: &Needs, ledger: &mut Ledger) -> Resul
     let changed = setter_messages::apply(file);
     ledger.record("setter_messages", changed);
     ledger.require("setter_messages", changed, needs.parameters, "each parameter's setter");
+    // Every generated type derives `JsonSchema` (a generator setting), so each must be gated;
+    // a document with schemas has at least one.
+    let types = generated_types(file).max(needs.schemas.into());
     let changed = optional_schemas::apply(file);
     ledger.record("optional_schemas", changed);
-    ledger.require("optional_schemas", changed, needs.schemas.into(), "a component schema");
+    ledger.require(
+        "optional_schemas",
+        changed,
+        types,
+        "each struct and enum of the types module (one at least when the spec has schemas)",
+    );
     Ok(())
+}
+
+/// The structs and enums of `file`'s `types` module.
+fn generated_types(file: &mut syn::File) -> usize {
+    module_items(file, "types").map_or(0, |items| {
+        items
+            .iter()
+            .filter(|item| matches!(item, syn::Item::Struct(_) | syn::Item::Enum(_)))
+            .count()
+    })
 }
 
 /// The error of pass `pass` that found `what` where it should have found its
