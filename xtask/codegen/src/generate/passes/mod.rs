@@ -70,7 +70,7 @@ pub fn apply(file: &mut syn::File, doc: &Value, flavour: Flavour, module: Option
     ledger.record("variant_names", variant_names::apply(file, doc)?);
     let changed = decimal_schemas::apply(file, flavour == Flavour::Sdk);
     ledger.record("decimal_schemas", changed);
-    ledger.require("decimal_schemas", changed, needs.decimals.into(), "a decimal schema");
+    ledger.require("decimal_schemas", changed, needs.decimals, "each decimal schema");
     if flavour == Flavour::Sdk {
         ledger.record("absent_defaults", absent_defaults::apply(file, doc)?);
     }
