@@ -45,6 +45,8 @@ pub struct Rendered {
     pub applied: Vec<Applied>,
     /// The usage examples the pass `doc_examples` rewrote, when it ran.
     pub examples: Option<passes::doc_examples::Rewritten>,
+    /// How many places each pass changed.
+    pub passes: Vec<passes::PassReport>,
     /// The normalized document progenitor read.
     pub doc: serde_json::Value,
 }
@@ -139,6 +141,8 @@ pub struct SpecSummary {
     pub applied: Vec<Applied>,
     /// The usage examples the pass `doc_examples` rewrote.
     pub examples: Option<passes::doc_examples::Rewritten>,
+    /// How many places each pass changed.
+    pub passes: Vec<passes::PassReport>,
 }
 
 /// A file `generate` wrote, found current, or found stale.
@@ -188,6 +192,8 @@ impl fmt::Display for GenerateReport {
                 spec.spec, spec.operations, spec.types, spec.lines, spec.millis
             )?;
             if self.verbose {
+                let passes: Vec<String> = spec.passes.iter().map(ToString::to_string).collect();
+                writeln!(f, "  passes changed: {}", passes.join(", "))?;
                 write_applied(f, &spec.applied)?;
             }
         }
@@ -265,6 +271,7 @@ pub fn plan(root: &Path, spec_dir: &Path) -> Result<Plan> {
             millis: started.elapsed().as_millis(),
             applied: rendered.applied.clone(),
             examples: rendered.examples.clone(),
+            passes: rendered.passes.clone(),
         });
         files.push((out, rendered.code.clone()));
         let api_stem = spec_path.file_stem().unwrap_or_default().to_string_lossy().to_string();

@@ -23,7 +23,7 @@ pub fn render(spec_path: &Path, display: &str, flavour: Flavour, module: Option<
     let file = carts_openapi::load_openapi(spec_path)?;
     let mut doc = file.doc;
     let applied = normalize::normalize(&mut doc).with_context(|| format!("normalizing {display}"))?;
-    let (body, examples) = generate_code(&doc, flavour, module).with_context(|| format!("generating {display}"))?;
+    let (body, rewrites) = generate_code(&doc, flavour, module).with_context(|| format!("generating {display}"))?;
     let command = match flavour {
         Flavour::Sdk => "cargo xtask generate".to_string(),
         Flavour::Standalone => format!("cargo xtask generate --spec {display}"),
@@ -43,7 +43,8 @@ pub fn render(spec_path: &Path, display: &str, flavour: Flavour, module: Option<
         lines: code.lines().count(),
         code,
         applied,
-        examples,
+        examples: rewrites.examples,
+        passes: rewrites.reports,
         doc,
     })
 }
@@ -109,13 +110,9 @@ fn number_schema(instance: schemars::schema::InstanceType, format: &str) -> sche
     }
 }
 
-/// Turns a normalized document into formatted Rust source, with what the pass
-/// `doc_examples` rewrote.
-fn generate_code(
-    doc: &Value,
-    flavour: Flavour,
-    module: Option<&Module>,
-) -> Result<(String, Option<passes::doc_examples::Rewritten>)> {
+/// Turns a normalized document into formatted Rust source, with what the
+/// passes rewrote.
+fn generate_code(doc: &Value, flavour: Flavour, module: Option<&Module>) -> Result<(String, passes::Rewrites)> {
     let api = typed(doc)?;
     let tokens = match run_progenitor(&api, flavour) {
         Ok(tokens) => tokens,
@@ -129,7 +126,7 @@ fn generate_code(
     let tokens = raw_reserved_identifiers(tokens);
     let mut file: syn::File =
         syn::parse2(tokens).map_err(|e| anyhow!("progenitor produced code that does not parse: {e}"))?;
-    let examples = passes::apply(&mut file, doc, flavour, module)?;
+    let rewrites = passes::apply(&mut file, doc, flavour, module)?;
     let mut code = prettyplease::unparse(&file);
     let (table, named) = wire_table(doc);
     // The hooks match table rows by the operation id progenitor hands them;
@@ -140,7 +137,7 @@ fn generate_code(
         }
     }
     code.push_str(&table);
-    Ok((code, examples))
+    Ok((code, rewrites))
 }
 
 /// typify 0.8 names the schema generator argument of its `JsonSchema` impls

@@ -22,12 +22,12 @@ use super::module_items;
 
 const DECIMAL: &str = "::rust_decimal::Decimal";
 
-/// Rewrites the types of `file`.
-pub fn apply(file: &mut syn::File, fast_reads: bool) {
+/// Rewrites the types of `file`; returns how many fields it changed.
+pub fn apply(file: &mut syn::File, fast_reads: bool) -> usize {
     let Some(items) = module_items(file, "types") else {
-        return;
+        return 0;
     };
-    let mut fields = Fields { fast_reads };
+    let mut fields = Fields { fast_reads, count: 0 };
     for item in items.iter_mut() {
         match item {
             syn::Item::Struct(structure) => fields.visit_item_struct_mut(structure),
@@ -35,10 +35,12 @@ pub fn apply(file: &mut syn::File, fast_reads: bool) {
             _ => {}
         }
     }
+    fields.count
 }
 
 struct Fields {
     fast_reads: bool,
+    count: usize,
 }
 
 impl VisitMut for Fields {
@@ -49,6 +51,7 @@ impl VisitMut for Fields {
         }
         let with = text.replace(DECIMAL, "f64");
         field.attrs.push(syn::parse_quote!(#[schemars(with = #with)]));
+        self.count += 1;
         if !self.fast_reads {
             return;
         }
@@ -108,7 +111,7 @@ mod tests {
                 pub enum ItemCoupons { Amount(::std::option::Option<::rust_decimal::Decimal>) }
             }
         };
-        apply(&mut file, true);
+        assert_eq!(apply(&mut file, true), 3);
         let text = file.to_token_stream().to_string().replace(' ', "");
         assert!(
             text.contains(

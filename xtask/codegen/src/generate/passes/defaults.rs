@@ -12,11 +12,12 @@ use syn::parse_quote;
 
 use super::module_items;
 
-/// Rewrites the structs of `file`'s types.
-pub fn apply(file: &mut syn::File) {
+/// Rewrites the structs of `file`'s types; returns how many it changed.
+pub fn apply(file: &mut syn::File) -> usize {
     let Some(items) = module_items(file, "types") else {
-        return;
+        return 0;
     };
+    let mut changed = 0;
     for item in items.iter_mut() {
         let syn::Item::Struct(structure) = item else { continue };
         let has_extra = structure.fields.iter().any(is_extra);
@@ -34,8 +35,10 @@ pub fn apply(file: &mut syn::File) {
             }
             let paths: Vec<&syn::Path> = paths.iter().collect();
             *attr = parse_quote!(#[derive(#(#paths,)* Default)]);
+            changed += 1;
         }
     }
+    changed
 }
 
 fn text(tokens: &impl ToTokens) -> String {
@@ -80,7 +83,7 @@ mod tests {
                 }
             }
         };
-        apply(&mut file);
+        assert_eq!(apply(&mut file), 1);
         let text = text(&file);
         assert!(
             text.contains("#[derive(Clone,Debug,Default)]pubstructErrorBody"),

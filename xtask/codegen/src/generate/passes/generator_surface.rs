@@ -16,10 +16,26 @@ use syn::parse_quote;
 
 use super::module_items;
 
+/// What the pass changed.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Surface {
+    /// Re-exports of `progenitor_client` made private.
+    pub reexports: usize,
+    /// Builder constructors made `pub(crate)`.
+    pub constructors: usize,
+    /// Whether the prelude was removed.
+    pub prelude: bool,
+}
+
 /// Rewrites `file`'s top-level items and its builders.
-pub fn apply(file: &mut syn::File) {
+pub fn apply(file: &mut syn::File) -> Surface {
+    let before = file.items.len();
     file.items
         .retain(|item| !matches!(item, syn::Item::Mod(module) if module.ident == "prelude"));
+    let mut surface = Surface {
+        prelude: file.items.len() < before,
+        ..Surface::default()
+    };
     for item in file.items.iter_mut() {
         if let syn::Item::Use(use_item) = item
             && matches!(use_item.vis, syn::Visibility::Public(_))
@@ -30,10 +46,11 @@ pub fn apply(file: &mut syn::File) {
                 .starts_with("progenitor_client ::")
         {
             use_item.vis = syn::Visibility::Inherited;
+            surface.reexports += 1;
         }
     }
     let Some(items) = module_items(file, "builder") else {
-        return;
+        return surface;
     };
     for item in items.iter_mut() {
         let syn::Item::Impl(block) = item else { continue };
@@ -46,9 +63,11 @@ pub fn apply(file: &mut syn::File) {
                 && matches!(function.vis, syn::Visibility::Public(_))
             {
                 function.vis = parse_quote!(pub(crate));
+                surface.constructors += 1;
             }
         }
     }
+    surface
 }
 
 #[cfg(test)]
@@ -71,7 +90,14 @@ mod tests {
                 pub use self::super::Client;
             }
         };
-        apply(&mut file);
+        assert_eq!(
+            apply(&mut file),
+            Surface {
+                reexports: 1,
+                constructors: 1,
+                prelude: true
+            }
+        );
         let text = file.to_token_stream().to_string().replace(' ', "");
         assert!(
             text.starts_with("useprogenitor_client::{ByteStream,ClientInfo,Error,ResponseValue};"),

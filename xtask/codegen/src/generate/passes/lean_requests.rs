@@ -23,13 +23,22 @@ use super::module_items;
 /// The header progenitor adds from `info.version`.
 const VERSION_HEADER: &str = "api-version";
 
+/// What the pass changed.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Lean {
+    /// `send()`s that no longer build the version header.
+    pub headers: usize,
+    /// Optional query parameters now added only when set.
+    pub queries: usize,
+}
+
 /// Rewrites the builders of `file`.
-pub fn apply(file: &mut syn::File) {
+pub fn apply(file: &mut syn::File) -> Lean {
+    let mut lean = Lean::default();
     let Some(items) = module_items(file, "builder") else {
-        return;
+        return lean;
     };
     let optional = optional_fields(items);
-    let mut rewritten = false;
     for item in items.iter_mut() {
         let syn::Item::Impl(block) = item else { continue };
         if block.trait_.is_some() {
@@ -46,15 +55,17 @@ pub fn apply(file: &mut syn::File) {
             if function.sig.ident != "send" && function.sig.ident != "send_raw" {
                 continue;
             }
-            drop_version_header(&mut function.block);
+            if drop_version_header(&mut function.block) {
+                lean.headers += 1;
+            }
             if let Some(fields) = fields {
                 let mut rewrite = OptionalQueries { fields, count: 0 };
                 rewrite.visit_block_mut(&mut function.block);
-                rewritten |= rewrite.count > 0;
+                lean.queries += rewrite.count;
             }
         }
     }
-    if rewritten {
+    if lean.queries > 0 {
         items.insert(
             0,
             parse_quote!(
@@ -62,6 +73,7 @@ pub fn apply(file: &mut syn::File) {
             ),
         );
     }
+    lean
 }
 
 /// For each builder struct, the fields that hold an `Option`
@@ -95,8 +107,8 @@ fn holds_option(ty: &syn::Type) -> bool {
 
 /// Removes `let mut header_map = ..;` with its `api-version` appends, and the
 /// `.headers(header_map)` of the request chain, when the map holds nothing
-/// else.
-fn drop_version_header(block: &mut syn::Block) {
+/// else. Says whether it did.
+fn drop_version_header(block: &mut syn::Block) -> bool {
     let text = |stmt: &syn::Stmt| stmt.to_token_stream().to_string();
     let declares = |stmt: &syn::Stmt| matches!(stmt, syn::Stmt::Local(local) if local.pat.to_token_stream().to_string() == "mut header_map");
     let appends = |stmt: &syn::Stmt| text(stmt).starts_with("header_map . append");
@@ -106,10 +118,11 @@ fn drop_version_header(block: &mut syn::Block) {
         .filter(|stmt| appends(stmt))
         .all(|stmt| text(stmt).contains(&format!("\"{VERSION_HEADER}\"")));
     if !block.stmts.iter().any(declares) || !only_version {
-        return;
+        return false;
     }
     block.stmts.retain(|stmt| !declares(stmt) && !appends(stmt));
     UnusedHeaders.visit_block_mut(block);
+    true
 }
 
 /// Replaces `receiver.headers(header_map)` by `receiver`.
@@ -220,7 +233,7 @@ mod tests {
     #[test]
     fn the_version_header_is_not_built() {
         let mut file = builder();
-        apply(&mut file);
+        assert_eq!(apply(&mut file), Lean { headers: 1, queries: 1 });
         let text = text(&file);
         assert!(!text.contains("header_map"), "{text}");
         assert!(!text.contains("api-version"), "{text}");
@@ -257,7 +270,7 @@ mod tests {
                 token,
             );),
         );
-        apply(&mut file);
+        assert_eq!(apply(&mut file), Lean { headers: 0, queries: 1 });
         let text = text(&file);
         assert!(text.contains(".headers(header_map)"), "{text}");
         assert!(text.contains("\"api-version\""), "{text}");

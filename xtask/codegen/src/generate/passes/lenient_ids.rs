@@ -16,8 +16,9 @@ use super::module_items;
 /// The type the conversion names for a lenient id.
 pub const MARKER: &str = "crate::lenient::LenientI64";
 
-/// Rewrites `file`.
-pub fn apply(file: &mut syn::File) {
+/// Rewrites `file`; returns how many fields it changed.
+pub fn apply(file: &mut syn::File) -> usize {
+    let mut changed = 0;
     if let Some(items) = module_items(file, "types") {
         for item in items.iter_mut() {
             let syn::Item::Struct(structure) = item else { continue };
@@ -43,10 +44,12 @@ pub fn apply(file: &mut syn::File) {
                     ),
                 };
                 field.attrs.push(attr);
+                changed += 1;
             }
         }
     }
     MarkerToI64.visit_file_mut(file);
+    changed
 }
 
 /// Whether `attr` is `#[serde(deserialize_with = ...)]` alone.
@@ -93,7 +96,7 @@ mod tests {
                 pub struct Item { parent_id: Result<::std::option::Option<crate::lenient::LenientI64>, String> }
             }
         };
-        apply(&mut file);
+        assert_eq!(apply(&mut file), 3);
         let text = file.to_token_stream().to_string().replace(' ', "");
         assert!(
             text.contains("#[serde(deserialize_with=\"crate::lenient::option_i64_or_numeric_string\")]pubparent_id:::std::option::Option<i64>"),

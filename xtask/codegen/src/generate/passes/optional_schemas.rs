@@ -19,21 +19,26 @@ use syn::visit_mut::{self, VisitMut};
 /// The feature that turns the schemas on.
 pub const FEATURE: &str = "schemars";
 
-/// Rewrites every item of `file`.
-pub fn apply(file: &mut syn::File) {
-    Gate.visit_file_mut(file);
+/// Rewrites every item of `file`; returns how many types and impls it put
+/// behind the feature.
+pub fn apply(file: &mut syn::File) -> usize {
+    let mut gate = Gate { count: 0 };
+    gate.visit_file_mut(file);
+    gate.count
 }
 
-struct Gate;
+struct Gate {
+    count: usize,
+}
 
 impl VisitMut for Gate {
     fn visit_item_struct_mut(&mut self, item: &mut syn::ItemStruct) {
-        gate_attrs(&mut item.attrs);
+        self.count += gate_attrs(&mut item.attrs);
         visit_mut::visit_item_struct_mut(self, item);
     }
 
     fn visit_item_enum_mut(&mut self, item: &mut syn::ItemEnum) {
-        gate_attrs(&mut item.attrs);
+        self.count += gate_attrs(&mut item.attrs);
         visit_mut::visit_item_enum_mut(self, item);
     }
 
@@ -55,13 +60,15 @@ impl VisitMut for Gate {
             .is_some_and(|last| last.ident == "JsonSchema");
         if is_schema {
             item.attrs.push(parse_quote!(#[cfg(feature = #FEATURE)]));
+            self.count += 1;
         }
         visit_mut::visit_item_impl_mut(self, item);
     }
 }
 
-/// Moves `JsonSchema` out of the derives and wraps `schemars` helpers.
-fn gate_attrs(attrs: &mut Vec<syn::Attribute>) {
+/// Moves `JsonSchema` out of the derives and wraps `schemars` helpers;
+/// returns 1 when the item derived `JsonSchema`, else 0.
+fn gate_attrs(attrs: &mut Vec<syn::Attribute>) -> usize {
     let mut rewritten = Vec::with_capacity(attrs.len() + 1);
     let mut derived = false;
     for attr in attrs.drain(..) {
@@ -101,6 +108,7 @@ fn gate_attrs(attrs: &mut Vec<syn::Attribute>) {
         }
     }
     *attrs = rewritten;
+    usize::from(derived)
 }
 
 #[cfg(test)]
@@ -135,7 +143,7 @@ mod tests {
                 impl ::std::fmt::Display for Locale {}
             }
         };
-        apply(&mut file);
+        assert_eq!(apply(&mut file), 3, "two derives and one impl");
         let out = text(&file);
         assert!(
             out.contains(

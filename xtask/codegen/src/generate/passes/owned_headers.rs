@@ -12,24 +12,29 @@ use syn::visit_mut::VisitMut;
 
 use super::module_items;
 
-/// Rewrites the builders of `file`.
-pub fn apply(file: &mut syn::File) {
+/// Rewrites the builders of `file`; returns how many calls it changed.
+pub fn apply(file: &mut syn::File) -> usize {
     let Some(items) = module_items(file, "builder") else {
-        return;
+        return 0;
     };
+    let mut moved = MovedHeaders { count: 0 };
     for item in items.iter_mut() {
         if let syn::Item::Impl(block) = item {
-            MovedHeaders.visit_item_impl_mut(block);
+            moved.visit_item_impl_mut(block);
         }
     }
+    moved.count
 }
 
-struct MovedHeaders;
+struct MovedHeaders {
+    count: usize,
+}
 
 impl VisitMut for MovedHeaders {
     fn visit_expr_path_mut(&mut self, path: &mut syn::ExprPath) {
         if path.qself.is_none() && path.path.to_token_stream().to_string() == "ResponseValue :: from_response" {
             *path = parse_quote!(crate::decode::from_response);
+            self.count += 1;
         }
     }
 }
@@ -54,7 +59,7 @@ mod tests {
                 }
             }
         };
-        apply(&mut file);
+        assert_eq!(apply(&mut file), 2);
         let text = file.to_token_stream().to_string().replace(' ', "");
         assert_eq!(
             text.matches("crate::decode::from_response(response).await").count(),

@@ -8,8 +8,12 @@
 
 use syn::parse_quote;
 
-/// Rewrites the constructors of `file`'s `Client`.
-pub fn apply(file: &mut syn::File) {
+/// The constructors progenitor writes on each generated `Client`.
+pub const CONSTRUCTORS: [&str; 2] = ["new", "new_with_client"];
+
+/// Rewrites the constructors of `file`'s `Client`; returns how many it changed.
+pub fn apply(file: &mut syn::File) -> usize {
+    let mut changed = 0;
     for item in file.items.iter_mut() {
         let syn::Item::Impl(block) = item else { continue };
         if block.trait_.is_some() || super::type_name(&block.self_ty).as_deref() != Some("Client") {
@@ -17,10 +21,12 @@ pub fn apply(file: &mut syn::File) {
         }
         for impl_item in block.items.iter_mut() {
             if let syn::ImplItem::Fn(function) = impl_item
-                && (function.sig.ident == "new" || function.sig.ident == "new_with_client")
+                && CONSTRUCTORS.iter().any(|name| function.sig.ident == name)
             {
                 function.vis = parse_quote!(pub(crate));
+                changed += 1;
             }
         }
     }
+    changed
 }

@@ -12,11 +12,12 @@ use syn::parse_quote;
 
 use super::{module_items, type_arguments};
 
-/// Rewrites the builders of `file`.
-pub fn apply(file: &mut syn::File) -> Result<()> {
+/// Rewrites the builders of `file`; returns how many `send`s it changed.
+pub fn apply(file: &mut syn::File) -> Result<usize> {
     let Some(items) = module_items(file, "builder") else {
-        return Ok(());
+        return Ok(0);
     };
+    let mut changed = 0;
     for item in items.iter_mut() {
         let syn::Item::Impl(block) = item else { continue };
         if block.trait_.is_some() {
@@ -42,9 +43,10 @@ pub fn apply(file: &mut syn::File) -> Result<()> {
                 }
             });
         }
+        changed += added.len();
         block.items.extend(added.into_iter().map(syn::ImplItem::Fn));
     }
-    Ok(())
+    Ok(changed)
 }
 
 /// `T` of `Result<ResponseValue<T>, Error<E>>`.
@@ -73,7 +75,7 @@ mod tests {
                 }
             }
         };
-        apply(&mut file).unwrap();
+        assert_eq!(apply(&mut file).unwrap(), 1);
         let text = file.to_token_stream().to_string().replace(' ', "");
         assert!(
             text.contains("asyncfnsend_raw(self)->Result<ResponseValue<types::CartResponse>,Error<types::ErrorBody>>"),

@@ -12,19 +12,23 @@ use super::module_items;
 
 const TIME: &str = "::chrono::DateTime<::chrono::offset::Utc>";
 
-/// Rewrites the types of `file`.
-pub fn apply(file: &mut syn::File) {
+/// Rewrites the types of `file`; returns how many fields it changed.
+pub fn apply(file: &mut syn::File) -> usize {
     let Some(items) = module_items(file, "types") else {
-        return;
+        return 0;
     };
+    let mut fields = Fields { count: 0 };
     for item in items.iter_mut() {
         if let syn::Item::Struct(structure) = item {
-            Fields.visit_item_struct_mut(structure);
+            fields.visit_item_struct_mut(structure);
         }
     }
+    fields.count
 }
 
-struct Fields;
+struct Fields {
+    count: usize,
+}
 
 impl VisitMut for Fields {
     fn visit_field_mut(&mut self, field: &mut syn::Field) {
@@ -33,10 +37,12 @@ impl VisitMut for Fields {
             field
                 .attrs
                 .push(syn::parse_quote!(#[serde(serialize_with = "crate::spelling::write")]));
+            self.count += 1;
         } else if text == format!("::std::option::Option<{TIME}>") {
             field
                 .attrs
                 .push(syn::parse_quote!(#[serde(serialize_with = "crate::spelling::write_option")]));
+            self.count += 1;
         }
     }
 }
@@ -59,7 +65,7 @@ mod tests {
                 }
             }
         };
-        apply(&mut file);
+        assert_eq!(apply(&mut file), 2);
         let text = file.to_token_stream().to_string().replace(' ', "");
         assert!(
             text.contains("#[serde(serialize_with=\"crate::spelling::write\")]pubcreated_time"),

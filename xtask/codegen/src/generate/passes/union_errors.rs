@@ -15,10 +15,10 @@ use syn::parse_quote;
 
 use super::module_items;
 
-/// Rewrites the untagged enums of `file`'s types.
-pub fn apply(file: &mut syn::File) -> Result<()> {
+/// Rewrites the untagged enums of `file`'s types; returns how many it changed.
+pub fn apply(file: &mut syn::File) -> Result<usize> {
     let Some(items) = module_items(file, "types") else {
-        return Ok(());
+        return Ok(0);
     };
     let mut impls = Vec::new();
     for item in items.iter_mut() {
@@ -68,8 +68,9 @@ pub fn apply(file: &mut syn::File) -> Result<()> {
             }
         }));
     }
+    let changed = impls.len();
     items.extend(impls);
-    Ok(())
+    Ok(changed)
 }
 
 fn is_untagged(attrs: &[syn::Attribute]) -> bool {
@@ -109,7 +110,7 @@ mod tests {
                 pub struct Plain { pub a: i64 }
             }
         };
-        apply(&mut file).unwrap();
+        assert_eq!(apply(&mut file).unwrap(), 1);
         let text = file.to_token_stream().to_string().replace(' ', "");
         assert!(
             text.contains("#[derive(::serde::Serialize,Clone,Debug)]#[serde(untagged)]pubenumOptionValue"),

@@ -20,11 +20,13 @@ use super::{module_items, type_name};
 /// Renames for one type: old variant name to new.
 type Renames = BTreeMap<String, String>;
 
-/// Applies the names `doc`'s components give to the enums of `file`.
-pub fn apply(file: &mut syn::File, doc: &Value) -> Result<()> {
+/// Applies the names `doc`'s components give to the enums of `file`; returns
+/// how many variants it renamed. Fails naming each type the spec names
+/// variants for that has no generated enum.
+pub fn apply(file: &mut syn::File, doc: &Value) -> Result<usize> {
     let wanted = wanted_names(doc)?;
     if wanted.is_empty() {
-        return Ok(());
+        return Ok(0);
     }
     let mut renames: BTreeMap<String, Renames> = BTreeMap::new();
     if let Some(items) = module_items(file, "types") {
@@ -52,6 +54,20 @@ pub fn apply(file: &mut syn::File, doc: &Value) -> Result<()> {
             renames.insert(name, map);
         }
     }
+    let missed: Vec<&str> = wanted
+        .keys()
+        .filter(|name| !renames.contains_key(*name))
+        .map(String::as_str)
+        .collect();
+    if !missed.is_empty() {
+        return Err(super::reshaped(
+            "variant_names",
+            &format!(
+                "found no generated enum for {}, whose variants the spec names",
+                missed.join(", ")
+            ),
+        ));
+    }
     for (name, map) in &renames {
         let mut renamer = Renamer {
             name,
@@ -62,7 +78,7 @@ pub fn apply(file: &mut syn::File, doc: &Value) -> Result<()> {
             renamer.visit_item_mut(item);
         }
     }
-    Ok(())
+    Ok(renames.values().map(Renames::len).sum())
 }
 
 /// How a spec names a type's variants.
@@ -190,7 +206,7 @@ mod tests {
                 impl Other { fn g() { let _ = OptionValue::String(String::new()); let _ = Self::X0; } }
             }
         };
-        apply(&mut file, &doc).unwrap();
+        assert_eq!(apply(&mut file, &doc).unwrap(), 4);
         let text = file.to_token_stream().to_string().replace(' ', "");
         assert!(text.contains("#[serde(rename=\"0\")]PerItem"), "{text}");
         assert!(text.contains("Self::PerItem=>{},Self::Percentage=>{}"), "{text}");
@@ -200,6 +216,24 @@ mod tests {
         assert!(
             text.contains("let_=Self::X0;"),
             "another type's Self is left alone: {text}"
+        );
+    }
+
+    #[test]
+    fn a_named_type_the_generator_no_longer_writes_as_an_enum_fails_naming_the_pass() {
+        let doc = json!({"components": {"schemas": {
+            "OptionValue": {"oneOf": [{"type": "integer"}, {"type": "string"}], "x-variant-names": ["Id", "Text"]}
+        }}});
+        let mut file: syn::File = parse_quote! {
+            pub mod types {
+                pub struct OptionValue(::serde_json::Value);
+            }
+        };
+        let error = apply(&mut file, &doc).unwrap_err().to_string();
+        assert!(
+            error.starts_with("pass variant_names found no generated enum for OptionValue")
+                && error.contains("may have changed shape"),
+            "{error}"
         );
     }
 
