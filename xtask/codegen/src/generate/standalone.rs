@@ -1,6 +1,7 @@
 //! `cargo xtask generate --spec FILE... --out DIR`: any spec (a release not
 //! vendored yet, say) into a crate of its own.
 
+use std::collections::HashMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -15,6 +16,9 @@ use crate::codegen::write_atomically;
 pub struct StandaloneReport {
     /// One line per spec generated.
     pub generated: Vec<String>,
+    /// Specs whose code is the same as an earlier one's but for its
+    /// comments, with that earlier spec: not written again.
+    pub same_code: Vec<(String, String)>,
     /// Specs that could not be generated, with why.
     pub failed: Vec<(String, String)>,
     /// The crate's folder.
@@ -28,16 +32,20 @@ impl fmt::Display for StandaloneReport {
         for line in &self.generated {
             writeln!(f, "{line}")?;
         }
+        for (spec, first) in &self.same_code {
+            writeln!(f, "{spec}: the same code as {first} but for comments, not written again")?;
+        }
         for (spec, why) in &self.failed {
             writeln!(f, "{spec}: FAILED: {why}")?;
         }
         if self.specs > 1 {
             writeln!(
                 f,
-                "{} of {} specs generated into {}",
+                "{} of {} specs generated into {} ({} more generate the same code as one of them)",
                 self.generated.len(),
                 self.specs,
-                self.out_dir.display()
+                self.out_dir.display(),
+                self.same_code.len()
             )?;
         }
         Ok(())
@@ -49,6 +57,11 @@ impl fmt::Display for StandaloneReport {
 /// check` compiles them all. With several, a spec that fails is reported and
 /// the others are still written; with one, its failure is the error. The
 /// caller decides what failures in the report mean.
+///
+/// With several, a spec whose code is the same as an earlier one's once
+/// comments are left out (many releases change only descriptions) is
+/// generated but not written again: compiling the first copy proves it, and
+/// each copy would cost the compiler as much again.
 pub fn generate_standalone(specs: &[PathBuf], out_dir: &Path) -> Result<StandaloneReport> {
     let single = specs.len() == 1;
     let mut report = StandaloneReport {
@@ -57,6 +70,7 @@ pub fn generate_standalone(specs: &[PathBuf], out_dir: &Path) -> Result<Standalo
         ..StandaloneReport::default()
     };
     let mut modules = Vec::new();
+    let mut written: HashMap<String, String> = HashMap::new();
     for spec_path in specs {
         let started = Instant::now();
         let display = spec_path.display().to_string();
@@ -68,6 +82,17 @@ pub fn generate_standalone(specs: &[PathBuf], out_dir: &Path) -> Result<Standalo
             }
             Err(error) => return Err(error),
         };
+        if !single {
+            match written.entry(code_without_comments(&rendered.code)?) {
+                std::collections::hash_map::Entry::Occupied(first) => {
+                    report.same_code.push((display, first.get().clone()));
+                    continue;
+                }
+                std::collections::hash_map::Entry::Vacant(entry) => {
+                    entry.insert(display.clone());
+                }
+            }
+        }
         let module = crate_name(spec_path).replace('-', "_");
         let file = if single {
             "src/lib.rs".to_string()
@@ -115,6 +140,24 @@ pub fn generate_standalone(specs: &[PathBuf], out_dir: &Path) -> Result<Standalo
     Ok(report)
 }
 
+/// The generated code's tokens without its doc comments (plain comments are
+/// not tokens): what the compiler checks.
+fn code_without_comments(code: &str) -> Result<String> {
+    use syn::visit_mut::VisitMut;
+    struct NoDocs;
+    impl VisitMut for NoDocs {
+        fn visit_attributes_mut(&mut self, attributes: &mut Vec<syn::Attribute>) {
+            attributes.retain(|attribute| !attribute.path().is_ident("doc"));
+            for attribute in attributes.iter_mut() {
+                self.visit_attribute_mut(attribute);
+            }
+        }
+    }
+    let mut file = syn::parse_file(code)?;
+    NoDocs.visit_file_mut(&mut file);
+    Ok(quote::ToTokens::to_token_stream(&file).to_string())
+}
+
 fn crate_name(spec_path: &Path) -> String {
     let stem = spec_path
         .file_stem()
@@ -138,6 +181,34 @@ mod tests {
     use super::*;
 
     const HEAD: &str = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\n";
+
+    #[test]
+    fn releases_that_differ_only_in_prose_are_written_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let spec = |name: &str, summary: &str, field: &str| {
+            let path = dir.path().join(name);
+            let text = format!(
+                "{HEAD}paths:\n  /carts:\n    get:\n      operationId: getCarts\n      summary: {summary}\n      \
+                 responses: {{'200': {{description: {summary}, content: {{application/json: {{schema: \
+                 {{type: object, description: {summary}, properties: {{{field}: {{type: string}}}}}}}}}}}}}}\n"
+            );
+            std::fs::write(&path, text).unwrap();
+            path
+        };
+        let specs = [
+            spec("a.yaml", "Carts.", "id"),
+            spec("b.yaml", "All the carts.", "id"),
+            spec("c.yaml", "Carts.", "name"),
+        ];
+        let out = tempfile::tempdir().unwrap();
+        let report = generate_standalone(&specs, out.path()).unwrap();
+        assert_eq!(report.generated.len(), 2, "{report}");
+        assert_eq!(report.same_code.len(), 1, "{report}");
+        assert!(report.same_code[0].0.ends_with("b.yaml") && report.same_code[0].1.ends_with("a.yaml"));
+        let lib = std::fs::read_to_string(out.path().join("src/lib.rs")).unwrap();
+        assert_eq!(lib.matches("pub mod").count(), 2, "{lib}");
+        assert!(!out.path().join("src/b.rs").exists());
+    }
 
     #[test]
     fn crate_names_are_valid() {
