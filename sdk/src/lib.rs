@@ -5,6 +5,7 @@
 mod auth;
 mod client;
 mod decode;
+mod envelope;
 mod error;
 mod hooks;
 mod lenient;
@@ -53,6 +54,7 @@ pub mod storefront;
 pub use client::{
     Client, ClientBuilder, DEFAULT_TIMEOUT, StorefrontClient, StorefrontClientBuilder, USER_AGENT, http_client_builder,
 };
+pub use envelope::ErrorBody;
 pub use error::{BuildError, Error, ErrorEnvelope};
 pub use limit::DEFAULT_MAX_BODY;
 pub use outcome::LineItemRemoval;
@@ -69,8 +71,6 @@ pub use uuid::Uuid;
 
 /// The cart object (the `data` of a cart response).
 pub use carts::types::Cart;
-/// The v3 error envelope: `status`, `title`, `type`, `detail`, `errors`.
-pub use carts::types::ErrorBody;
 /// What `include=` may ask for; sent comma-separated (`include=a,b`).
 pub use carts::types::Include;
 pub use redirect::RedirectUrls;
