@@ -184,6 +184,7 @@ impl ErrorEnvelope for ErrorBody {
 
 /// The envelopes share their field names, so one reads as the other; a
 /// field [`ErrorBody`] does not type is kept in its `extra`.
+#[cfg(any(feature = "carts", feature = "abandoned-carts", feature = "storefront"))]
 fn convert<T: serde::Serialize>(envelope: &T) -> ErrorBody {
     serde_json::to_value(envelope)
         .ok()
@@ -191,18 +192,21 @@ fn convert<T: serde::Serialize>(envelope: &T) -> ErrorBody {
         .unwrap_or_default()
 }
 
+#[cfg(feature = "carts")]
 impl ErrorEnvelope for crate::carts::types::ErrorBody {
     fn into_error_body(self) -> ErrorBody {
         convert(&self)
     }
 }
 
+#[cfg(feature = "abandoned-carts")]
 impl ErrorEnvelope for crate::abandoned_carts::types::ErrorBody {
     fn into_error_body(self) -> ErrorBody {
         convert(&self)
     }
 }
 
+#[cfg(feature = "storefront")]
 impl ErrorEnvelope for crate::storefront::types::ErrorBody {
     fn into_error_body(self) -> ErrorBody {
         convert(&self)
