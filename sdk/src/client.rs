@@ -2,12 +2,17 @@
 
 use std::time::Duration;
 
+#[cfg(feature = "abandoned-carts")]
+use crate::abandoned_carts;
 use crate::auth::AccessToken;
+#[cfg(feature = "carts")]
+use crate::carts;
 use crate::error::BuildError;
 use crate::hooks::Inner;
 use crate::limit::DEFAULT_MAX_BODY;
 use crate::retry::{RateLimit, RetryPolicy};
-use crate::{abandoned_carts, carts, storefront};
+#[cfg(feature = "storefront")]
+use crate::storefront;
 
 /// The user agent sent by clients this crate builds its HTTP client for.
 pub const USER_AGENT: &str = concat!("bigcommerce-carts/", env!("CARGO_PKG_VERSION"));
@@ -21,7 +26,8 @@ const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 /// abandoned carts (v3), at `https://api.bigcommerce.com/stores/{store_hash}/v3`.
 ///
 /// Every request carries the access token as `X-Auth-Token`. The operations
-/// are on [`Client::carts`] and [`Client::abandoned_carts`], each a builder:
+/// are on [`Client::carts`] and [`Client::abandoned_carts`] (features `carts`
+/// and `abandoned-carts`), each a builder:
 ///
 /// ```no_run
 /// # async fn run() -> Result<(), Box<dyn std::error::Error>> {
@@ -42,8 +48,12 @@ const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 /// Cloning is cheap: clones share the connection pool.
 #[derive(Clone, Debug)]
 pub struct Client {
+    #[cfg(feature = "carts")]
     carts: carts::Client,
+    #[cfg(feature = "abandoned-carts")]
     abandoned_carts: abandoned_carts::Client,
+    // The state the API clients share, read here for the rate-limit figures.
+    inner: Inner,
 }
 
 impl Client {
@@ -64,11 +74,13 @@ impl Client {
 
     /// The REST Management carts API (v3): carts, line items, redirect URLs,
     /// cart settings and metafields.
+    #[cfg(feature = "carts")]
     pub fn carts(&self) -> &carts::Client {
         &self.carts
     }
 
     /// The Abandoned Carts API (v3): abandoned carts and their settings.
+    #[cfg(feature = "abandoned-carts")]
     pub fn abandoned_carts(&self) -> &abandoned_carts::Client {
         &self.abandoned_carts
     }
@@ -76,8 +88,7 @@ impl Client {
     /// The rate-limit figures of the last answer that carried them (shared
     /// by this client's clones), so a caller can pace itself.
     pub fn rate_limit(&self) -> Option<RateLimit> {
-        use progenitor_client::ClientInfo;
-        self.carts.inner().rate_limit.last()
+        self.inner.rate_limit.last()
     }
 }
 
@@ -116,24 +127,32 @@ impl ClientBuilder {
         let (retry, max_body) = (self.common.retry.clone(), self.common.max_body);
         let (base_url, http) = self.common.resolve(default)?;
         let inner = Inner::new(Some(access_token), retry, max_body);
+        // Without the API features there is no client to hand these to.
+        #[cfg(not(any(feature = "carts", feature = "abandoned-carts")))]
+        let _ = (base_url, http);
         Ok(Client {
+            #[cfg(feature = "carts")]
             carts: carts::Client::new_with_client(&base_url, http.clone(), inner.clone()),
-            abandoned_carts: abandoned_carts::Client::new_with_client(&base_url, http, inner),
+            #[cfg(feature = "abandoned-carts")]
+            abandoned_carts: abandoned_carts::Client::new_with_client(&base_url, http.clone(), inner.clone()),
+            inner,
         })
     }
 }
 
 /// Client for a storefront's Storefront Carts API, at
-/// `https://{store_domain}/api/storefront`.
+/// `https://{store_domain}/api/storefront` (feature `storefront`).
 ///
 /// The storefront API needs no token: it acts for the shopper whose session
 /// cookies come with the requests (supply a `reqwest::Client` with a cookie
 /// store through the builder to keep a session).
+#[cfg(feature = "storefront")]
 #[derive(Clone, Debug)]
 pub struct StorefrontClient {
     storefront: storefront::Client,
 }
 
+#[cfg(feature = "storefront")]
 impl StorefrontClient {
     /// A client for the storefront at `store_domain` (a host name, such as
     /// `shop.example.com`).
@@ -156,6 +175,7 @@ impl StorefrontClient {
 }
 
 /// Settings for a [`StorefrontClient`]. Made by [`StorefrontClient::builder`].
+#[cfg(feature = "storefront")]
 #[derive(Debug)]
 #[must_use = "a builder does nothing until `build` is called"]
 pub struct StorefrontClientBuilder {
@@ -163,6 +183,7 @@ pub struct StorefrontClientBuilder {
     common: Common,
 }
 
+#[cfg(feature = "storefront")]
 impl StorefrontClientBuilder {
     /// Checks the settings and builds the client.
     pub fn build(self) -> Result<StorefrontClient, BuildError> {
@@ -230,6 +251,7 @@ macro_rules! common_settings {
 }
 
 common_settings!(ClientBuilder, "https://api.bigcommerce.com/stores/{store_hash}/v3");
+#[cfg(feature = "storefront")]
 common_settings!(StorefrontClientBuilder, "https://{store_domain}/api/storefront");
 
 /// What both builders share.

@@ -166,7 +166,7 @@ fn describe(status: StatusCode, body: &ErrorBody) -> String {
     text
 }
 
-/// Error envelopes of the three APIs, read as the management API's [`ErrorBody`].
+/// Error envelopes of the APIs, read as the crate's [`ErrorBody`].
 ///
 /// Public only because the conversion from the generated clients' errors
 /// names it; callers have no use for it.
@@ -183,7 +183,8 @@ impl ErrorEnvelope for ErrorBody {
 }
 
 /// The envelopes share their field names, so one reads as the other; a
-/// field the other lacks is dropped.
+/// field [`ErrorBody`] does not type is kept in its `extra`.
+#[cfg(any(feature = "carts", feature = "abandoned-carts", feature = "storefront"))]
 fn convert<T: serde::Serialize>(envelope: &T) -> ErrorBody {
     serde_json::to_value(envelope)
         .ok()
@@ -191,12 +192,21 @@ fn convert<T: serde::Serialize>(envelope: &T) -> ErrorBody {
         .unwrap_or_default()
 }
 
+#[cfg(feature = "carts")]
+impl ErrorEnvelope for crate::carts::types::ErrorBody {
+    fn into_error_body(self) -> ErrorBody {
+        convert(&self)
+    }
+}
+
+#[cfg(feature = "abandoned-carts")]
 impl ErrorEnvelope for crate::abandoned_carts::types::ErrorBody {
     fn into_error_body(self) -> ErrorBody {
         convert(&self)
     }
 }
 
+#[cfg(feature = "storefront")]
 impl ErrorEnvelope for crate::storefront::types::ErrorBody {
     fn into_error_body(self) -> ErrorBody {
         convert(&self)

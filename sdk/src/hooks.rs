@@ -81,7 +81,12 @@ macro_rules! client_hooks {
     )*};
 }
 
-client_hooks!(carts, abandoned_carts, storefront);
+#[cfg(feature = "carts")]
+client_hooks!(carts);
+#[cfg(feature = "abandoned-carts")]
+client_hooks!(abandoned_carts);
+#[cfg(feature = "storefront")]
+client_hooks!(storefront);
 
 /// Sends `request`, trying again as the retry policy says, and records the
 /// rate-limit figures of every answer.

@@ -13,6 +13,7 @@
 use schemars::{JsonSchema, r#gen::SchemaGenerator, schema::Schema};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+#[cfg(feature = "abandoned-carts")]
 use crate::abandoned_carts::types::ChannelAbandonedCartSettingsMerchantEmailAddress;
 
 /// What an update does to one overridable setting of a channel.
@@ -124,6 +125,7 @@ pub struct ChannelCartSettingsRequest {
 ///     r#"{"enable_notification":true,"merchant_email_address":null}"#,
 /// );
 /// ```
+#[cfg(feature = "abandoned-carts")]
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schemars", derive(JsonSchema))]
 pub struct ChannelAbandonedCartSettingsRequest {
@@ -189,6 +191,11 @@ mod tests {
             let update: ChannelCartSettingsRequest = serde_json::from_value(body.clone()).unwrap();
             assert_eq!(serde_json::to_value(&update).unwrap(), body);
         }
+    }
+
+    #[test]
+    #[cfg(feature = "abandoned-carts")]
+    fn a_cleared_abandoned_cart_setting_reads_back_cleared() {
         let update: ChannelAbandonedCartSettingsRequest =
             serde_json::from_value(json!({"merchant_abandoned_cart_digest_email_frequency": null})).unwrap();
         assert_eq!(update.merchant_abandoned_cart_digest_email_frequency, Override::Clear);
@@ -196,6 +203,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg(feature = "abandoned-carts")]
     fn an_address_over_500_characters_is_refused() {
         let error = serde_json::from_value::<ChannelAbandonedCartSettingsRequest>(
             json!({"merchant_email_address": "x".repeat(501)}),

@@ -79,6 +79,100 @@ pub fn read(root: &Path) -> Result<Layout> {
     Ok(layout)
 }
 
+/// The Cargo feature that gates the module `name`: the name with `-` for `_`
+/// (`abandoned_carts` is built with `abandoned-carts`).
+pub fn feature_of(name: &str) -> String {
+    name.replace('_', "-")
+}
+
+/// Checks that each generated module of `sdk/src/lib.rs` is declared under
+/// `#[cfg(feature = "...")]` on its `mod` line with the feature named after
+/// it ([`feature_of`]), and that `sdk/Cargo.toml` declares that feature and
+/// turns it on by default; the feature of each, by generated file stem.
+pub fn features(root: &Path) -> Result<BTreeMap<String, String>> {
+    let lib = parse(&root.join("sdk/src/lib.rs"))?;
+    let manifest_path = root.join("sdk/Cargo.toml");
+    let manifest =
+        std::fs::read_to_string(&manifest_path).with_context(|| format!("reading {}", manifest_path.display()))?;
+    let (declared, default) = manifest_features(&manifest);
+    let mut features = BTreeMap::new();
+    for item in &lib.items {
+        let syn::Item::Mod(module) = item else { continue };
+        let Some(file) = module.attrs.iter().find_map(path_attribute) else {
+            continue;
+        };
+        let Some(stem) = file.strip_prefix("generated/").and_then(|f| f.strip_suffix(".rs")) else {
+            continue;
+        };
+        let name = module.ident.to_string();
+        let wanted = feature_of(&name);
+        let gate: Vec<String> = module.attrs.iter().filter_map(cfg_feature).collect();
+        if gate != [wanted.clone()] {
+            bail!(
+                "sdk/src/lib.rs: module {name} ({file}) must be declared under `#[cfg(feature = \"{wanted}\")]` alone, \
+                 so that a build without that API does not compile it; found {gate:?}"
+            );
+        }
+        if !declared.contains(&wanted) {
+            bail!("sdk/Cargo.toml: [features] lacks `{wanted} = []`, the feature of module {name}");
+        }
+        if !default.contains(&wanted) {
+            bail!("sdk/Cargo.toml: the default features lack \"{wanted}\"; every API is on by default");
+        }
+        features.insert(stem.to_string(), wanted);
+    }
+    Ok(features)
+}
+
+/// The features a manifest's `[features]` table declares, and those of its
+/// `default` list (one line, as `sdk/Cargo.toml` writes it).
+fn manifest_features(manifest: &str) -> (BTreeSet<String>, BTreeSet<String>) {
+    let mut declared = BTreeSet::new();
+    let mut default = BTreeSet::new();
+    let mut in_features = false;
+    for line in manifest.lines().map(str::trim) {
+        if line.starts_with('[') {
+            in_features = line == "[features]";
+            continue;
+        }
+        let Some((name, value)) = line.split_once('=').filter(|_| in_features && !line.starts_with('#')) else {
+            continue;
+        };
+        let name = name.trim();
+        declared.insert(name.to_string());
+        if name == "default" {
+            default.extend(
+                value
+                    .trim()
+                    .trim_start_matches('[')
+                    .trim_end_matches(']')
+                    .split(',')
+                    .map(|entry| entry.trim().trim_matches('"').to_string())
+                    .filter(|entry| !entry.is_empty()),
+            );
+        }
+    }
+    (declared, default)
+}
+
+/// The feature of a `#[cfg(feature = "...")]` attribute.
+fn cfg_feature(attribute: &syn::Attribute) -> Option<String> {
+    if !attribute.path().is_ident("cfg") {
+        return None;
+    }
+    let pair: syn::MetaNameValue = attribute.parse_args().ok()?;
+    if !pair.path.is_ident("feature") {
+        return None;
+    }
+    match pair.value {
+        syn::Expr::Lit(syn::ExprLit {
+            lit: syn::Lit::Str(text),
+            ..
+        }) => Some(text.value()),
+        _ => None,
+    }
+}
+
 fn parse(path: &Path) -> Result<syn::File> {
     let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
     syn::parse_file(&text).with_context(|| format!("{} does not parse", path.display()))
@@ -257,6 +351,47 @@ mod tests {
         assert!(
             named["storefront"].contains_key("ErrorBody"),
             "the hooks macro names ErrorBody in every module"
+        );
+    }
+
+    #[test]
+    fn each_generated_module_has_the_feature_named_after_it() {
+        let features = features(&crate::generate::project_root()).unwrap();
+        assert_eq!(
+            features.into_iter().collect::<Vec<_>>(),
+            [
+                ("abandoned_carts_v3".to_string(), "abandoned-carts".to_string()),
+                ("carts_sf".to_string(), "storefront".to_string()),
+                ("carts_v3".to_string(), "carts".to_string()),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_module_without_its_feature_is_refused() {
+        let root = crate::generate::project_root();
+        let copy = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(copy.path().join("sdk/src")).unwrap();
+        let lib = std::fs::read_to_string(root.join("sdk/src/lib.rs")).unwrap();
+        let manifest = std::fs::read_to_string(root.join("sdk/Cargo.toml")).unwrap();
+        let write = |lib: &str, manifest: &str| {
+            std::fs::write(copy.path().join("sdk/src/lib.rs"), lib).unwrap();
+            std::fs::write(copy.path().join("sdk/Cargo.toml"), manifest).unwrap();
+            format!("{:#}", features(copy.path()).unwrap_err())
+        };
+        let ungated = lib.replacen("#[cfg(feature = \"storefront\")]\n#[path", "#[path", 1);
+        assert_ne!(ungated, lib, "sdk/src/lib.rs gates the storefront module");
+        let error = write(&ungated, &manifest);
+        assert!(
+            error.contains("module storefront (generated/carts_sf.rs) must be declared under"),
+            "{error}"
+        );
+        let off = manifest.replacen("\"abandoned-carts\", ", "", 1);
+        assert_ne!(off, manifest, "the default features list abandoned-carts");
+        let error = write(&lib, &off);
+        assert!(
+            error.contains("the default features lack \"abandoned-carts\""),
+            "{error}"
         );
     }
 
