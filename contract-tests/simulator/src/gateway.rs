@@ -40,21 +40,35 @@ struct Record {
     operation: Option<String>,
     fault: Option<String>,
     body: Option<Value>,
+    error: Option<String>,
+    rate_limit_reset_ms: Option<u64>,
+    invalid: bool,
 }
 
 impl Record {
     fn entry(self, at: chrono::DateTime<chrono::Utc>, status: u16) -> JournalEntry {
         JournalEntry {
-            seq: 0,
-            at,
-            method: self.method.to_string(),
-            path: self.path,
             query: self.query,
             operation: self.operation,
-            status,
             fault: self.fault,
             body: self.body,
+            error: self.error,
+            rate_limit_reset_ms: self.rate_limit_reset_ms,
+            invalid: self.invalid,
+            ..JournalEntry::new(at, self.method.to_string(), self.path, status)
         }
+    }
+
+    /// Notes what an error answer said, for the journal.
+    fn refused(mut self, error: &ApiError) -> Self {
+        self.error = Some(error.summary());
+        self
+    }
+
+    /// Notes a refusal of the spec check: the request does not match the API's description.
+    fn invalid(mut self, error: &ApiError) -> Self {
+        self.invalid = true;
+        self.refused(error)
     }
 }
 
@@ -149,6 +163,9 @@ fn run_locked(
     };
     let result = dispatch(&route.operation, &ctx, store);
     record.body = checked.body.clone();
+    if let Err(error) = &result {
+        record = record.refused(error);
+    }
     store.journal.push(record.entry(now, status_of(&result)));
     result
 }
@@ -179,6 +196,9 @@ pub(crate) async fn api(State(world): State<Arc<World>>, request: Request) -> Re
         operation: operation.map(str::to_string),
         fault: None,
         body: None,
+        error: None,
+        rate_limit_reset_ms: None,
+        invalid: false,
     };
     let read = axum::body::to_bytes(body, MAX_BODY).await;
     let bytes = read.as_ref().cloned().unwrap_or_default();
@@ -230,7 +250,9 @@ pub(crate) async fn api(State(world): State<Arc<World>>, request: Request) -> Re
                         (Err(error), _) => {
                             let now = world.now(&store);
                             record.body = unparsed_body(&bytes);
-                            store.journal.push(record.entry(now, error.status.as_u16()));
+                            store
+                                .journal
+                                .push(record.invalid(&error).entry(now, error.status.as_u16()));
                             Err(error)
                         }
                     };
@@ -295,7 +317,9 @@ fn locked_step(
         Err(error) => {
             let verdict = store.window.peek(limits, now_ms);
             record.body = unparsed_body(bytes);
-            store.journal.push(record.entry(now, error.status.as_u16()));
+            store
+                .journal
+                .push(record.refused(&error).entry(now, error.status.as_u16()));
             return Step::Done(with_limits(error_response(&error), &verdict));
         }
     };
@@ -304,7 +328,8 @@ fn locked_step(
         let error = ApiError::plain(StatusCode::TOO_MANY_REQUESTS)
             .detail("The store's request quota for this window is spent; retry after X-Rate-Limit-Time-Reset-Ms.");
         record.body = unparsed_body(bytes);
-        store.journal.push(record.entry(now, 429));
+        record.rate_limit_reset_ms = Some(verdict.reset_ms);
+        store.journal.push(record.refused(&error).entry(now, 429));
         return Step::Done(with_limits(error_response(&error), &verdict));
     }
     let decision = match operation {
@@ -328,7 +353,9 @@ fn locked_step(
         (Ok(_), _) => Err(ApiError::route_not_found()),
         (Err(error), _) => {
             record.body = unparsed_body(bytes);
-            store.journal.push(record.entry(now, error.status.as_u16()));
+            store
+                .journal
+                .push(record.invalid(&error).entry(now, error.status.as_u16()));
             Err(error)
         }
     };

@@ -29,6 +29,7 @@ mod auth;
 mod cart;
 mod catalog;
 mod clock;
+pub mod consumer;
 mod errors;
 mod faults;
 mod gateway;
@@ -50,11 +51,12 @@ pub use admin::StoreHandle;
 pub use auth::{DEFAULT_ACCESS_TOKEN, DEFAULT_CLIENT_ID, Scope, TokenGrant};
 pub use catalog::{Catalog, Download, InputType, OptionDef, OptionKind, OptionValueDef, Product, ProductKind, Variant};
 pub use clock::BaseClock;
+pub use consumer::ConsumerReport;
 pub use faults::{Effect, FaultPlan, FaultRule};
-pub use journal::JournalEntry;
+pub use journal::{JournalEntry, JournalExport};
 pub use money::Money;
 pub use rate_limit::RateLimitConfig;
-pub use server::{Simulator, SimulatorBuilder};
+pub use server::{RedirectOutcome, Simulator, SimulatorBuilder};
 pub use state::{AdminError, StoreProfile};
 
 /// The path prefix of the simulator's control API (reset, catalog, tokens, faults, clock,
