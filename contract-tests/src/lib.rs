@@ -7,6 +7,7 @@
 
 pub mod cassette;
 pub mod compare;
+pub mod consumer;
 pub mod dispatch;
 pub mod gate;
 pub mod live;

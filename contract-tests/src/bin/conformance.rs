@@ -39,6 +39,11 @@ struct Cli {
     /// Skip the recorded cassettes: only the live scenario (and the properties).
     #[arg(long)]
     no_recorded: bool,
+    /// Judge a service's traffic instead: the consumer rules on a journal exported by the
+    /// simulator's admin API (GET /__sim/stores/{h}/journal). Writes report.json and junit.xml
+    /// into --out [default: the workspace's target/conformance/consumer].
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["rules", "no_properties", "no_recorded"])]
+    journal: Option<PathBuf>,
 }
 
 #[derive(Args)]
@@ -143,6 +148,44 @@ async fn record(target: &TargetArgs, dir: &std::path::Path) -> ExitCode {
     ExitCode::SUCCESS
 }
 
+/// `--journal FILE`: the consumer rules on a service's traffic.
+fn judge_journal(journal: &std::path::Path, out: Option<&std::path::Path>) -> ExitCode {
+    let report = match contract_tests::consumer::judge_file(journal) {
+        Ok(report) => report,
+        Err(error) => {
+            eprintln!("conformance: {error}");
+            return ExitCode::from(USAGE);
+        }
+    };
+    print!("{}", bigcommerce_carts_sim::consumer::to_table(&report));
+    let out = out.map(std::path::Path::to_path_buf).unwrap_or_else(|| {
+        let crate_dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        crate_dir
+            .parent()
+            .unwrap_or(crate_dir)
+            .join("target/conformance/consumer")
+    });
+    let mut failed = report.failed();
+    match contract_tests::consumer::write(&report, &out) {
+        Ok(()) => println!(
+            "wrote {} and {}",
+            out.join("report.json").display(),
+            out.join("junit.xml").display()
+        ),
+        Err(error) => {
+            eprintln!("conformance: cannot write the report into {}: {error}", out.display());
+            failed = true;
+        }
+    }
+    if failed {
+        eprintln!("\nconformance: the service's traffic FAILED the consumer rules");
+        ExitCode::FAILURE
+    } else {
+        println!("\nconformance: the service's traffic passed the consumer rules it exercised");
+        ExitCode::SUCCESS
+    }
+}
+
 /// The exit status of a command line the gate cannot run (a misspelt rule,
 /// `--live` without a token), as clap's own usage errors; a gate that ran
 /// and failed exits with 1.
@@ -158,6 +201,9 @@ async fn main() -> ExitCode {
             return ExitCode::SUCCESS;
         }
         None => {}
+    }
+    if let Some(journal) = &cli.journal {
+        return judge_journal(journal, cli.out.as_deref());
     }
     let filter = match cli.rules.as_deref().map(Filter::parse).transpose() {
         Ok(filter) => filter.unwrap_or_default(),

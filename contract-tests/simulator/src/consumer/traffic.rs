@@ -54,13 +54,10 @@ pub(super) fn query_param<'a>(entry: &'a JournalEntry, name: &str) -> Option<&'a
 }
 
 /// How an answer was missed or failed, when it was one a client cannot read as done or not
-/// done: a dropped connection, a client that gave up, or a 5xx.
+/// done: a dropped connection (status 0) or a 5xx.
 pub(super) fn unsettled(entry: &JournalEntry) -> Option<String> {
     match entry.status {
-        0 => Some(match &entry.fault {
-            Some(fault) if fault.contains("gave up") => "the client gave up waiting".to_string(),
-            _ => "the connection was dropped".to_string(),
-        }),
+        0 => Some("the connection was dropped".to_string()),
         500..=599 => Some(format!("it was answered {}", entry.status)),
         _ => None,
     }
