@@ -33,6 +33,7 @@ const MAX_BODY: usize = 1024 * 1024;
 pub(crate) struct ConnectionKill(pub Arc<Notify>);
 
 /// What the journal learns about a request along the way.
+#[derive(Clone)]
 struct Record {
     method: Method,
     path: String,
@@ -373,7 +374,17 @@ async fn apply_fault(
     extensions: &axum::http::Extensions,
 ) -> Result<Response, Record> {
     if decision.latency_ms > 0 {
+        // A client that stops waiting closes its connection, and the server then drops this
+        // future in the middle of the delay. The guard journals that, so the journal shows the
+        // timeout the client saw (status 0) instead of losing the request.
+        let mut guard = GaveUp {
+            world,
+            cell,
+            latency_ms: decision.latency_ms,
+            record: Some(record.clone()),
+        };
         tokio::time::sleep(std::time::Duration::from_millis(decision.latency_ms)).await;
+        guard.record = None;
     }
     let name = match decision.effect {
         Effect::Status => format!("status {}", decision.status),
@@ -415,6 +426,28 @@ async fn apply_fault(
                 // nearest thing is an answer that is not HTTP's idea of a good one.
                 None => Ok((StatusCode::BAD_GATEWAY, "connection dropped").into_response()),
             }
+        }
+    }
+}
+
+/// Journals a delayed request whose client closed the connection before the delay was over.
+struct GaveUp<'a> {
+    world: &'a World,
+    cell: &'a StoreCell,
+    latency_ms: u64,
+    record: Option<Record>,
+}
+
+impl Drop for GaveUp<'_> {
+    fn drop(&mut self) {
+        if let Some(mut record) = self.record.take() {
+            record.fault = Some(format!(
+                "latency {} ms; the client closed the connection before the answer",
+                self.latency_ms
+            ));
+            let mut store = self.cell.lock();
+            let now = self.world.now(&store);
+            store.journal.push(record.entry(now, 0));
         }
     }
 }

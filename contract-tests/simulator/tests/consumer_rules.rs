@@ -229,6 +229,47 @@ async fn a_create_sent_again_after_a_dropped_connection_fails_post_repeated_afte
     );
 }
 
+#[tokio::test]
+async fn a_create_sent_again_after_a_timeout_fails_post_repeated_after_failure() {
+    let sim = Simulator::start().await.unwrap();
+    let store = sim.store("timeout");
+    store
+        .set_faults(FaultPlan::new(
+            1,
+            [FaultRule::with_effect("createCart", Effect::Latency)
+                .latency_ms(10_000)
+                .times(1)],
+        ))
+        .unwrap();
+    let impatient = Client::builder("timeout", DEFAULT_ACCESS_TOKEN)
+        .base_url(sim.api_base("timeout"))
+        .timeout(Duration::from_millis(300))
+        .build()
+        .unwrap();
+    create_cart_retrying(&impatient).await.unwrap();
+    let journal = store.journal();
+    assert_eq!(
+        journal.iter().map(|e| e.status).collect::<Vec<_>>(),
+        [0, 201],
+        "the server saw the client stop waiting: {journal:#?}"
+    );
+    assert!(
+        journal[0]
+            .fault
+            .as_deref()
+            .unwrap_or_default()
+            .contains("the client closed the connection"),
+        "{:?}",
+        journal[0].fault
+    );
+    let report = store.conformance().unwrap();
+    fails_only(
+        &report,
+        "consumer.post_repeated_after_failure",
+        "after the client stopped waiting",
+    );
+}
+
 /// Bad: reads a cart's total in a loop, whatever the answer.
 async fn poll_totals(sim: &Simulator, store_hash: &str, cart_id: Uuid, times: usize) -> Vec<u16> {
     let (http, base) = raw(sim, store_hash);

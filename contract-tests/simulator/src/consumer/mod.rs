@@ -91,7 +91,7 @@ pub static RULES: &[Rule] = &[
     },
     Rule {
         id: "consumer.post_repeated_after_failure",
-        checks: "a POST that creates (a cart, line items without `version`, metafields) is not sent again after a dropped connection or a 5xx",
+        checks: "a POST that creates (a cart, line items without `version`, metafields) is not sent again after a dropped connection, a timeout or a 5xx",
         documented: "API status codes guide (5xx); Create Cart, Add Cart Line Items",
         check: retries::post_repeated,
     },

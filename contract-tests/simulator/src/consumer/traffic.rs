@@ -54,9 +54,12 @@ pub(super) fn query_param<'a>(entry: &'a JournalEntry, name: &str) -> Option<&'a
 }
 
 /// How an answer was missed or failed, when it was one a client cannot read as done or not
-/// done: a dropped connection (status 0) or a 5xx.
+/// done: a dropped connection or a client that stopped waiting (status 0), or a 5xx.
 pub(super) fn unsettled(entry: &JournalEntry) -> Option<String> {
     match entry.status {
+        0 if entry.fault.as_deref().is_some_and(|f| f.contains("the client closed")) => {
+            Some("the client stopped waiting (a timeout)".to_string())
+        }
         0 => Some("the connection was dropped".to_string()),
         500..=599 => Some(format!("it was answered {}", entry.status)),
         _ => None,
