@@ -252,3 +252,29 @@ async fn a_dropped_connection_on_create_cart_reaches_the_caller_without_a_second
         "the dropped create was exercised, and not sent again"
     );
 }
+
+#[tokio::test]
+async fn query_params_sent_through_the_sdk_come_sorted_by_name() {
+    let sim = Simulator::start().await.expect("the simulator starts");
+    let client = client(&sim, "serviceparams");
+    let checkout = checkout_link(&client, 233, 1).await.expect("a cart");
+    // The SDK's `query_params` is a map sorted by name, so the order a service inserts them in
+    // is not the order they are sent in; the simulator appends them in the order it receives.
+    let mut params = std::collections::BTreeMap::new();
+    params.insert("utm_source".to_string(), "mail".to_string());
+    params.insert("campaign".to_string(), "spring".to_string());
+    let urls = client
+        .carts()
+        .create_cart_redirect_url()
+        .cart_id(checkout.cart_id)
+        .body(RedirectUrlsRequest::builder().query_params(params))
+        .send()
+        .await
+        .expect("redirect URLs")
+        .into_inner()
+        .data;
+    let url = urls.cart_url.expect("a cart URL");
+    // What follows the 64 hex digits of the token (kept out of the message).
+    let start = url.find("&token=").expect("a token") + "&token=".len() + 64;
+    assert_eq!(&url[start..], "&campaign=spring&utm_source=mail");
+}
