@@ -12,6 +12,7 @@ pub mod dispatch;
 pub mod gate;
 pub mod live;
 pub mod properties;
+pub mod proxy;
 pub mod replay;
 pub mod report;
 pub mod round_trip;

@@ -80,6 +80,27 @@ enum Command {
     },
     /// Print the table of rules, as the README has it.
     Rules,
+    /// Stand between a service and a store: forward its requests to --upstream, and when
+    /// interrupted judge them with the consumer rules, check the answers against our spec and
+    /// write the report (and, with --record, the interactions as cassettes, secrets redacted).
+    Proxy {
+        /// The store's origin (https://api.bigcommerce.com, or a simulator's http://HOST:PORT).
+        #[arg(long, value_name = "URL")]
+        upstream: url::Url,
+        /// Where to listen; the service's API base is then http://ADDR/stores/{hash}/v3.
+        #[arg(long, default_value = "127.0.0.1:0")]
+        listen: std::net::SocketAddr,
+        /// The store's channels, comma-separated, for consumer.channel_id_missing.
+        #[arg(long, value_delimiter = ',')]
+        channels: Vec<i64>,
+        /// Write each interaction as a cassette into this folder.
+        #[arg(long, value_name = "DIR")]
+        record: Option<PathBuf>,
+        /// Where report.json, junit.xml and answers.json go [default: the workspace's
+        /// target/conformance/proxy].
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
 }
 
 impl TargetArgs {
@@ -148,6 +169,65 @@ async fn record(target: &TargetArgs, dir: &std::path::Path) -> ExitCode {
     ExitCode::SUCCESS
 }
 
+/// `proxy`: serves until interrupted, then judges and writes what passed through.
+async fn proxy(
+    options: contract_tests::proxy::ProxyOptions,
+    record: Option<&std::path::Path>,
+    out: Option<&std::path::Path>,
+) -> ExitCode {
+    let proxy = match contract_tests::proxy::Proxy::start(options).await {
+        Ok(proxy) => proxy,
+        Err(error) => {
+            eprintln!("proxy: {error}");
+            return ExitCode::from(USAGE);
+        }
+    };
+    println!(
+        "listening on {} (API base: {})",
+        proxy.base_url(),
+        proxy.api_base("{store_hash}")
+    );
+    let _ = std::io::stdout().flush();
+    let _ = tokio::signal::ctrl_c().await;
+    let report = proxy.conformance();
+    print!("\n{}", bigcommerce_carts_sim::consumer::to_table(&report));
+    let answers = proxy.answers();
+    let off: Vec<_> = answers.iter().filter(|a| !a.problems.is_empty()).collect();
+    println!(
+        "\nanswers: {}, of which {} depart from our spec",
+        answers.len(),
+        off.len()
+    );
+    for answer in &off {
+        for problem in answer.problems.iter().take(5) {
+            println!("    #{} {}: {problem}", answer.seq, answer.request);
+        }
+    }
+    let out = out.map(std::path::Path::to_path_buf).unwrap_or_else(|| {
+        let crate_dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        crate_dir.parent().unwrap_or(crate_dir).join("target/conformance/proxy")
+    });
+    let mut failed = report.failed() || !off.is_empty();
+    let written = contract_tests::consumer::write(&report, &out).and_then(|()| {
+        let json = serde_json::to_string_pretty(&answers).map_err(std::io::Error::other)?;
+        std::fs::write(out.join("answers.json"), json)
+    });
+    if let Err(error) = written {
+        eprintln!("proxy: cannot write the report into {}: {error}", out.display());
+        failed = true;
+    }
+    if let Some(dir) = record {
+        for recorded in proxy.cassettes() {
+            let path = dir.join(&recorded.file);
+            if let Err(error) = cassette::to_yaml(&recorded).and_then(|text| cassette::write(&path, &text)) {
+                eprintln!("proxy: {error}");
+                failed = true;
+            }
+        }
+    }
+    if failed { ExitCode::FAILURE } else { ExitCode::SUCCESS }
+}
+
 /// `--journal FILE`: the consumer rules on a service's traffic.
 fn judge_journal(journal: &std::path::Path, out: Option<&std::path::Path>) -> ExitCode {
     let report = match contract_tests::consumer::judge_file(journal) {
@@ -199,6 +279,20 @@ async fn main() -> ExitCode {
         Some(Command::Rules) => {
             print!("{}", rules::markdown_table());
             return ExitCode::SUCCESS;
+        }
+        Some(Command::Proxy {
+            upstream,
+            listen,
+            channels,
+            record,
+            out,
+        }) => {
+            let options = contract_tests::proxy::ProxyOptions {
+                upstream: upstream.clone(),
+                listen: *listen,
+                channels: channels.clone(),
+            };
+            return proxy(options, record.as_deref(), out.as_deref()).await;
         }
         None => {}
     }

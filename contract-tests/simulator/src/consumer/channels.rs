@@ -9,7 +9,7 @@ pub(super) fn missing(traffic: &Traffic<'_>) -> Judged {
     let creates: Vec<_> = traffic
         .entries
         .iter()
-        .filter(|e| is_one_of(e, &["createCart"]) && e.status != 0)
+        .filter(|e| is_one_of(e, &["createCart"]) && (200..300).contains(&e.status))
         .collect();
     if traffic.channels.is_empty() {
         return Judged {
@@ -48,6 +48,16 @@ mod tests {
 
     use super::super::traffic::build::entry;
     use super::*;
+
+    #[test]
+    fn only_carts_that_were_made_count() {
+        let refused = entry(1, "POST", "/carts", "createCart", 422, Some(json!({"line_items": []})));
+        let judged = missing(&Traffic {
+            entries: &[refused],
+            channels: &[1, 2],
+        });
+        assert_eq!((judged.cases, judged.failures.len()), (0, 0));
+    }
 
     #[test]
     fn several_channels_need_channel_id_and_one_does_not() {

@@ -12,6 +12,7 @@
 //! failure says what the service should do instead.
 
 mod channels;
+mod observe;
 mod redirects;
 mod refusals;
 mod report;
@@ -23,6 +24,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::journal::{JournalEntry, JournalExport};
 
+pub use observe::{Sent, observe};
 pub use report::{to_junit, to_table};
 
 /// What a rule is judged on: a store's journal and the store's channels.
