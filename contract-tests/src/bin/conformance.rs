@@ -84,10 +84,10 @@ enum Command {
     /// interrupted judge them with the consumer rules, check the answers against our spec and
     /// write the report (and, with --record, the interactions as cassettes, secrets redacted).
     Proxy {
-        /// The store's origin (https://api.bigcommerce.com, or a simulator's http://HOST:PORT).
+        /// The store's origin (`https://api.bigcommerce.com`, or a simulator's `http://HOST:PORT`).
         #[arg(long, value_name = "URL")]
         upstream: url::Url,
-        /// Where to listen; the service's API base is then http://ADDR/stores/{hash}/v3.
+        /// Where to listen; the service's API base is then `http://ADDR/stores/{hash}/v3`.
         #[arg(long, default_value = "127.0.0.1:0")]
         listen: std::net::SocketAddr,
         /// The store's channels, comma-separated, for consumer.channel_id_missing.
