@@ -18,6 +18,10 @@
 //! # Ok(()) }
 //! ```
 //!
+//! After a service's tests, `store.conformance()` judges what the service sent with the consumer
+//! rules of [`consumer`] (a redirect URL visited twice, a change without `version`, a create sent
+//! again after a lost answer, ...).
+//!
 //! The crate's README lists the admin API and the behaviours that were chosen without a real
 //! store to check them against.
 
