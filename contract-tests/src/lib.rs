@@ -7,10 +7,12 @@
 
 pub mod cassette;
 pub mod compare;
+pub mod consumer;
 pub mod dispatch;
 pub mod gate;
 pub mod live;
 pub mod properties;
+pub mod proxy;
 pub mod replay;
 pub mod report;
 pub mod round_trip;

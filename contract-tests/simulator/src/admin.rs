@@ -12,7 +12,7 @@ use std::time::Duration;
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::{HeaderValue, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use chrono::{DateTime, Utc};
@@ -23,8 +23,9 @@ use uuid::Uuid;
 
 use crate::auth::TokenGrant;
 use crate::catalog::Catalog;
+use crate::consumer::{self, ConsumerReport};
 use crate::faults::FaultPlan;
-use crate::journal::JournalEntry;
+use crate::journal::{JournalEntry, JournalExport};
 use crate::rate_limit::RateLimitConfig;
 use crate::spec::routes;
 use crate::state::{AdminError, Store, StoreProfile, World, valid_store_hash};
@@ -150,7 +151,23 @@ impl StoreHandle {
         self.with(|store| store.journal.entries()).unwrap_or_default()
     }
 
-    /// Empties the journal.
+    /// The journal with how many entries it forgot and the store's channels: what
+    /// [`Self::conformance`] judges, and what `GET /__sim/stores/{h}/journal` answers.
+    pub fn journal_export(&self) -> Result<JournalExport, AdminError> {
+        self.with(|store| JournalExport {
+            entries: store.journal.entries(),
+            dropped: store.journal.dropped(),
+            channels: store.data.profile.channels.clone(),
+        })
+    }
+
+    /// The verdict of the consumer rules ([`crate::consumer::RULES`]) on what the store
+    /// received: call it after a service's tests have run against the store.
+    pub fn conformance(&self) -> Result<ConsumerReport, AdminError> {
+        self.journal_export().map(|journal| consumer::evaluate(&journal))
+    }
+
+    /// Empties the journal (and its count of forgotten entries).
     pub fn clear_journal(&self) -> Result<(), AdminError> {
         self.with(|store| store.journal.clear())
     }
@@ -166,6 +183,22 @@ impl StoreHandle {
             let token = Uuid::new_v4();
             store.data.abandoned_carts.insert(token, cart_id);
             Ok(token)
+        })?
+    }
+
+    /// Changes a cart the way another writer would (a second tab, another service): its
+    /// version goes up by one and its 30 days start again; its content stays. The service's next
+    /// change sent with the version it read is then refused with 409, so a conflict path is
+    /// tested without racing two requests. Gives the new version.
+    pub fn touch_cart(&self, cart_id: Uuid) -> Result<i64, AdminError> {
+        let world = self.world.clone();
+        self.with(move |store| {
+            let now = world.now(store);
+            let cart = store
+                .live_cart(cart_id, now)
+                .ok_or_else(|| AdminError::NotFound(format!("cart {cart_id}")))?;
+            cart.touch(now);
+            Ok(cart.version)
         })?
     }
 
@@ -206,7 +239,9 @@ pub(crate) fn router() -> Router<Arc<World>> {
         .route("/stores/{hash}/clock", get(get_clock))
         .route("/stores/{hash}/clock/advance", post(advance_clock))
         .route("/stores/{hash}/journal", get(get_journal).delete(delete_journal))
+        .route("/stores/{hash}/conformance", get(get_conformance))
         .route("/stores/{hash}/abandoned-carts", post(mint_abandoned_cart))
+        .route("/stores/{hash}/carts/{id}/touch", post(touch_cart))
         .route("/stores/{hash}/profile", get(get_profile).put(put_profile))
         .fallback(not_found)
 }
@@ -359,11 +394,34 @@ async fn advance_clock(State(world): State<Arc<World>>, Path(hash): Path<String>
 }
 
 async fn get_journal(State(world): State<Arc<World>>, Path(hash): Path<String>) -> Response {
-    let store = handle(world, hash);
-    if !valid_store_hash(store.hash()) {
-        return outcome::<()>(Err(AdminError::InvalidStoreHash), StatusCode::OK);
+    outcome(handle(world, hash).journal_export(), StatusCode::OK)
+}
+
+/// The consumer report: JSON (default), `?format=junit` or `?format=table`.
+async fn get_conformance(State(world): State<Arc<World>>, Path(hash): Path<String>, uri: Uri) -> Response {
+    let query = crate::spec::Query::parse(uri.query());
+    let report = match handle(world, hash).conformance() {
+        Ok(report) => report,
+        Err(error) => return outcome::<()>(Err(error), StatusCode::OK),
+    };
+    let text = |body: String, kind: &'static str| {
+        let mut response = (StatusCode::OK, body).into_response();
+        response
+            .headers_mut()
+            .insert(header::CONTENT_TYPE, HeaderValue::from_static(kind));
+        response
+    };
+    match query.get("format") {
+        None | Some("json") => outcome(Ok(report), StatusCode::OK),
+        Some("junit") => text(consumer::to_junit(&report), "application/xml"),
+        Some("table") => text(consumer::to_table(&report), "text/plain; charset=utf-8"),
+        Some(other) => outcome::<()>(
+            Err(AdminError::Invalid(format!(
+                "format {other:?} is none of json, junit and table"
+            ))),
+            StatusCode::OK,
+        ),
     }
-    reply(StatusCode::OK, &json!({ "entries": store.journal() }))
 }
 
 async fn delete_journal(State(world): State<Arc<World>>, Path(hash): Path<String>) -> Response {
@@ -382,6 +440,15 @@ async fn mint_abandoned_cart(State(world): State<Arc<World>>, Path(hash): Path<S
     let store = handle(world, hash);
     let result = read::<MintRequest>(&body).and_then(|r| store.abandoned_cart_token(r.cart_id));
     outcome(result.map(|token| json!({ "token": token })), StatusCode::CREATED)
+}
+
+async fn touch_cart(State(world): State<Arc<World>>, Path((hash, id)): Path<(String, Uuid)>) -> Response {
+    outcome(
+        handle(world, hash)
+            .touch_cart(id)
+            .map(|version| json!({ "version": version })),
+        StatusCode::OK,
+    )
 }
 
 async fn get_profile(State(world): State<Arc<World>>, Path(hash): Path<String>) -> Response {

@@ -99,6 +99,23 @@ impl ApiError {
         Self::new(status, status.canonical_reason().unwrap_or("Error"))
     }
 
+    /// What the envelope says, on one line: title, detail and each field's message.
+    pub fn summary(&self) -> String {
+        let mut parts: Vec<String> = self.title.iter().chain(&self.detail).cloned().collect();
+        if let Some(Value::Object(fields)) = &self.errors {
+            for (field, message) in fields {
+                match message {
+                    Value::String(text) => parts.push(format!("{field}: {text}")),
+                    other => parts.push(format!("{field}: {other}")),
+                }
+            }
+        }
+        if parts.is_empty() {
+            parts.push(self.status.canonical_reason().unwrap_or("Error").to_string());
+        }
+        parts.join("; ")
+    }
+
     /// The JSON body.
     pub fn body(&self) -> Value {
         let mut out = Map::new();

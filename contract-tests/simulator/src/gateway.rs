@@ -33,6 +33,7 @@ const MAX_BODY: usize = 1024 * 1024;
 pub(crate) struct ConnectionKill(pub Arc<Notify>);
 
 /// What the journal learns about a request along the way.
+#[derive(Clone)]
 struct Record {
     method: Method,
     path: String,
@@ -40,21 +41,35 @@ struct Record {
     operation: Option<String>,
     fault: Option<String>,
     body: Option<Value>,
+    error: Option<String>,
+    rate_limit_reset_ms: Option<u64>,
+    invalid: bool,
 }
 
 impl Record {
     fn entry(self, at: chrono::DateTime<chrono::Utc>, status: u16) -> JournalEntry {
         JournalEntry {
-            seq: 0,
-            at,
-            method: self.method.to_string(),
-            path: self.path,
             query: self.query,
             operation: self.operation,
-            status,
             fault: self.fault,
             body: self.body,
+            error: self.error,
+            rate_limit_reset_ms: self.rate_limit_reset_ms,
+            invalid: self.invalid,
+            ..JournalEntry::new(at, self.method.to_string(), self.path, status)
         }
+    }
+
+    /// Notes what an error answer said, for the journal.
+    fn refused(mut self, error: &ApiError) -> Self {
+        self.error = Some(error.summary());
+        self
+    }
+
+    /// Notes a refusal of the spec check: the request does not match the API's description.
+    fn invalid(mut self, error: &ApiError) -> Self {
+        self.invalid = true;
+        self.refused(error)
     }
 }
 
@@ -149,6 +164,9 @@ fn run_locked(
     };
     let result = dispatch(&route.operation, &ctx, store);
     record.body = checked.body.clone();
+    if let Err(error) = &result {
+        record = record.refused(error);
+    }
     store.journal.push(record.entry(now, status_of(&result)));
     result
 }
@@ -179,6 +197,9 @@ pub(crate) async fn api(State(world): State<Arc<World>>, request: Request) -> Re
         operation: operation.map(str::to_string),
         fault: None,
         body: None,
+        error: None,
+        rate_limit_reset_ms: None,
+        invalid: false,
     };
     let read = axum::body::to_bytes(body, MAX_BODY).await;
     let bytes = read.as_ref().cloned().unwrap_or_default();
@@ -230,7 +251,9 @@ pub(crate) async fn api(State(world): State<Arc<World>>, request: Request) -> Re
                         (Err(error), _) => {
                             let now = world.now(&store);
                             record.body = unparsed_body(&bytes);
-                            store.journal.push(record.entry(now, error.status.as_u16()));
+                            store
+                                .journal
+                                .push(record.invalid(&error).entry(now, error.status.as_u16()));
                             Err(error)
                         }
                     };
@@ -295,7 +318,9 @@ fn locked_step(
         Err(error) => {
             let verdict = store.window.peek(limits, now_ms);
             record.body = unparsed_body(bytes);
-            store.journal.push(record.entry(now, error.status.as_u16()));
+            store
+                .journal
+                .push(record.refused(&error).entry(now, error.status.as_u16()));
             return Step::Done(with_limits(error_response(&error), &verdict));
         }
     };
@@ -304,7 +329,8 @@ fn locked_step(
         let error = ApiError::plain(StatusCode::TOO_MANY_REQUESTS)
             .detail("The store's request quota for this window is spent; retry after X-Rate-Limit-Time-Reset-Ms.");
         record.body = unparsed_body(bytes);
-        store.journal.push(record.entry(now, 429));
+        record.rate_limit_reset_ms = Some(verdict.reset_ms);
+        store.journal.push(record.refused(&error).entry(now, 429));
         return Step::Done(with_limits(error_response(&error), &verdict));
     }
     let decision = match operation {
@@ -328,7 +354,9 @@ fn locked_step(
         (Ok(_), _) => Err(ApiError::route_not_found()),
         (Err(error), _) => {
             record.body = unparsed_body(bytes);
-            store.journal.push(record.entry(now, error.status.as_u16()));
+            store
+                .journal
+                .push(record.invalid(&error).entry(now, error.status.as_u16()));
             Err(error)
         }
     };
@@ -346,7 +374,17 @@ async fn apply_fault(
     extensions: &axum::http::Extensions,
 ) -> Result<Response, Record> {
     if decision.latency_ms > 0 {
+        // A client that stops waiting closes its connection, and the server then drops this
+        // future in the middle of the delay. The guard journals that, so the journal shows the
+        // timeout the client saw (status 0) instead of losing the request.
+        let mut guard = GaveUp {
+            world,
+            cell,
+            latency_ms: decision.latency_ms,
+            record: Some(record.clone()),
+        };
         tokio::time::sleep(std::time::Duration::from_millis(decision.latency_ms)).await;
+        guard.record = None;
     }
     let name = match decision.effect {
         Effect::Status => format!("status {}", decision.status),
@@ -388,6 +426,28 @@ async fn apply_fault(
                 // nearest thing is an answer that is not HTTP's idea of a good one.
                 None => Ok((StatusCode::BAD_GATEWAY, "connection dropped").into_response()),
             }
+        }
+    }
+}
+
+/// Journals a delayed request whose client closed the connection before the delay was over.
+struct GaveUp<'a> {
+    world: &'a World,
+    cell: &'a StoreCell,
+    latency_ms: u64,
+    record: Option<Record>,
+}
+
+impl Drop for GaveUp<'_> {
+    fn drop(&mut self) {
+        if let Some(mut record) = self.record.take() {
+            record.fault = Some(format!(
+                "latency {} ms; the client closed the connection before the answer",
+                self.latency_ms
+            ));
+            let mut store = self.cell.lock();
+            let now = self.world.now(&store);
+            store.journal.push(record.entry(now, 0));
         }
     }
 }

@@ -2,14 +2,22 @@
 //!
 //! A test often needs to know what its service sent (how many attempts, which body), not only
 //! what it got back. Each store keeps its most recent requests in a ring of bounded size, so a
-//! long run or a load test does not grow memory without end. Tokens never enter the journal:
-//! the `X-Auth-Token` header is not recorded, and the `token=` of redirect URLs is replaced.
+//! long run or a load test does not grow memory without end, and counts the entries it forgot so
+//! that a verdict over the journal can say it saw only part of the traffic.
+//!
+//! Tokens never enter the journal: the `X-Auth-Token` header is not recorded, and the `token=` of
+//! redirect URLs is replaced by a fingerprint (`token=#a1b2c3d4e5f6`), the first 12 hex digits of
+//! a SHA-256 over a random salt of this process and the token. Two visits of one URL then show
+//! the same fingerprint and visits of two URLs different ones, while the token cannot be read
+//! back from it (the salt never leaves the process, and 48 bits do not name a 256-bit token).
 
 use std::collections::VecDeque;
+use std::sync::OnceLock;
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
+use sha2::{Digest, Sha256};
 
 /// One request a store received, and how it was answered.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -22,7 +30,7 @@ pub struct JournalEntry {
     pub method: String,
     /// The path under the store's API base (`/carts/{id}`), or `/cart.php` for a visit.
     pub path: String,
-    /// The query string, with `token=` values replaced.
+    /// The query string, with `token=` values replaced by their fingerprint (`token=#...`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub query: Option<String>,
     /// The operation id, when the path and method named one.
@@ -36,6 +44,58 @@ pub struct JournalEntry {
     /// The JSON body sent, or the text of a body that was not JSON.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub body: Option<Value>,
+    /// For an error answer, what the error envelope said (title, detail, field messages).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+    /// For a 429 of the store's quota, the `X-Rate-Limit-Time-Reset-Ms` it carried: how long
+    /// the client was told to wait.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rate_limit_reset_ms: Option<u64>,
+    /// For a storefront visit, how it went: `loaded`, `used`, `expired`, `cart-missing` or
+    /// `invalid` (the `X-Sim-Redirect` header of the answer).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub redirect: Option<String>,
+    /// Whether the request was refused for not matching the specs (its path, query or body)
+    /// before any store state was looked at.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub invalid: bool,
+}
+
+impl JournalEntry {
+    /// An entry for a request of `method` to `path`, answered `status` at `at`, with nothing
+    /// else known yet.
+    pub fn new(at: DateTime<Utc>, method: impl Into<String>, path: impl Into<String>, status: u16) -> Self {
+        Self {
+            seq: 0,
+            at,
+            method: method.into(),
+            path: path.into(),
+            query: None,
+            operation: None,
+            status,
+            fault: None,
+            body: None,
+            error: None,
+            rate_limit_reset_ms: None,
+            redirect: None,
+            invalid: false,
+        }
+    }
+}
+
+/// A store's journal as the admin API gives it out and `cargo xtask conformance --journal` reads
+/// it: the entries kept, how many older ones were forgotten, and the store's channels (a rule
+/// about `channel_id` needs them).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct JournalExport {
+    /// The entries kept, oldest first.
+    pub entries: Vec<JournalEntry>,
+    /// How many entries were forgotten because the journal was full.
+    #[serde(default)]
+    pub dropped: u64,
+    /// The channels of the store's profile.
+    #[serde(default)]
+    pub channels: Vec<i64>,
 }
 
 /// A bounded ring of journal entries.
@@ -43,6 +103,7 @@ pub struct JournalEntry {
 pub(crate) struct Journal {
     capacity: usize,
     next_seq: u64,
+    dropped: u64,
     entries: VecDeque<JournalEntry>,
 }
 
@@ -51,21 +112,29 @@ impl Journal {
         Self {
             capacity,
             next_seq: 1,
+            dropped: 0,
             entries: VecDeque::new(),
         }
     }
 
-    /// Adds an entry, numbering it, and forgets the oldest when full.
+    /// Adds an entry, numbering it, and forgets the oldest when full (counting it).
     pub fn push(&mut self, mut entry: JournalEntry) {
-        if self.capacity == 0 {
-            return;
-        }
         entry.seq = self.next_seq;
         self.next_seq += 1;
+        if self.capacity == 0 {
+            self.dropped += 1;
+            return;
+        }
         if self.entries.len() == self.capacity {
             self.entries.pop_front();
+            self.dropped += 1;
         }
         self.entries.push_back(entry);
+    }
+
+    /// How many entries were forgotten since the journal was made or cleared.
+    pub fn dropped(&self) -> u64 {
+        self.dropped
     }
 
     pub fn entries(&self) -> Vec<JournalEntry> {
@@ -74,15 +143,35 @@ impl Journal {
 
     pub fn clear(&mut self) {
         self.entries.clear();
+        self.dropped = 0;
     }
 }
 
-/// Replaces the value of every `token` query parameter with `REDACTED`.
+/// The salt of token fingerprints: random, made once per process, never written anywhere.
+fn salt() -> &'static [u8; 16] {
+    static SALT: OnceLock<[u8; 16]> = OnceLock::new();
+    SALT.get_or_init(|| *uuid::Uuid::new_v4().as_bytes())
+}
+
+/// `#` and the first 12 hex digits of SHA-256 over the salt and `token`.
+pub(crate) fn fingerprint(token: &str) -> String {
+    let digest = Sha256::new()
+        .chain_update(salt())
+        .chain_update(token.as_bytes())
+        .finalize();
+    let mut out = String::from("#");
+    for byte in &digest[..6] {
+        out.push_str(&format!("{byte:02x}"));
+    }
+    out
+}
+
+/// Replaces the value of every `token` query parameter with its fingerprint.
 pub(crate) fn redact_query(query: &str) -> String {
     query
         .split('&')
         .map(|pair| match pair.split_once('=') {
-            Some((name, _)) if name.eq_ignore_ascii_case("token") => format!("{name}=REDACTED"),
+            Some((name, value)) if name.eq_ignore_ascii_case("token") => format!("{name}={}", fingerprint(value)),
             _ => pair.to_string(),
         })
         .collect::<Vec<_>>()
@@ -94,17 +183,7 @@ mod tests {
     use super::*;
 
     fn entry(path: &str) -> JournalEntry {
-        JournalEntry {
-            seq: 0,
-            at: Utc::now(),
-            method: "GET".into(),
-            path: path.into(),
-            query: None,
-            operation: None,
-            status: 200,
-            fault: None,
-            body: None,
-        }
+        JournalEntry::new(Utc::now(), "GET", path, 200)
     }
 
     #[test]
@@ -119,13 +198,27 @@ mod tests {
             ["/b", "/c"]
         );
         assert_eq!(entries.iter().map(|e| e.seq).collect::<Vec<_>>(), [2, 3]);
+        assert_eq!(journal.dropped(), 1, "the forgotten entry is counted");
+        journal.clear();
+        assert_eq!(journal.dropped(), 0);
+        let mut none = Journal::new(0);
+        none.push(entry("/a"));
+        assert_eq!((none.entries().len(), none.dropped()), (0, 1));
     }
 
     #[test]
-    fn tokens_are_redacted_from_queries() {
+    fn tokens_are_replaced_by_a_fingerprint() {
+        let once = redact_query("action=load&id=1&token=abc123&x=token");
+        let print = fingerprint("abc123");
+        assert_eq!(once, format!("action=load&id=1&token={print}&x=token"));
+        assert!(!once.contains("abc123"), "{once}");
+        assert_eq!(print.len(), 13);
+        assert!(print[1..].bytes().all(|b| b.is_ascii_hexdigit()), "{print}");
         assert_eq!(
-            redact_query("action=load&id=1&token=abc123&x=token"),
-            "action=load&id=1&token=REDACTED&x=token"
+            redact_query("token=abc123"),
+            format!("token={print}"),
+            "one token, one print"
         );
+        assert_ne!(fingerprint("abc124"), print, "two tokens, two prints");
     }
 }

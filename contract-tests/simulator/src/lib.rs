@@ -18,6 +18,10 @@
 //! # Ok(()) }
 //! ```
 //!
+//! After a service's tests, `store.conformance()` judges what the service sent with the consumer
+//! rules of [`consumer`] (a redirect URL visited twice, a change without `version`, a create sent
+//! again after a lost answer, ...).
+//!
 //! The crate's README lists the admin API and the behaviours that were chosen without a real
 //! store to check them against.
 
@@ -29,6 +33,7 @@ mod auth;
 mod cart;
 mod catalog;
 mod clock;
+pub mod consumer;
 mod errors;
 mod faults;
 mod gateway;
@@ -50,11 +55,12 @@ pub use admin::StoreHandle;
 pub use auth::{DEFAULT_ACCESS_TOKEN, DEFAULT_CLIENT_ID, Scope, TokenGrant};
 pub use catalog::{Catalog, Download, InputType, OptionDef, OptionKind, OptionValueDef, Product, ProductKind, Variant};
 pub use clock::BaseClock;
+pub use consumer::ConsumerReport;
 pub use faults::{Effect, FaultPlan, FaultRule};
-pub use journal::JournalEntry;
+pub use journal::{JournalEntry, JournalExport};
 pub use money::Money;
 pub use rate_limit::RateLimitConfig;
-pub use server::{Simulator, SimulatorBuilder};
+pub use server::{RedirectOutcome, Simulator, SimulatorBuilder};
 pub use state::{AdminError, StoreProfile};
 
 /// The path prefix of the simulator's control API (reset, catalog, tokens, faults, clock,

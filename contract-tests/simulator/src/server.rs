@@ -183,6 +183,21 @@ impl Simulator {
         StoreHandle::new(self.world.clone(), store_hash)
     }
 
+    /// Visits a redirect URL as a shopper's browser would, without HTTP, and says how it went.
+    /// The visit counts: a URL loads its cart once, and the store's journal records the visit
+    /// like one made over HTTP. Only the URL's query matters, so URLs minted on another
+    /// public base visit just as well.
+    pub fn visit(&self, url: &str) -> RedirectOutcome {
+        let raw = url
+            .split_once('?')
+            .map(|(_, query)| query.split('#').next().unwrap_or(query));
+        let query = crate::spec::Query::parse(raw);
+        match storefront::follow(&self.world, &query, raw) {
+            Ok(_) => RedirectOutcome::Loaded,
+            Err(refusal) => refusal.into(),
+        }
+    }
+
     /// Forgets every store.
     pub fn reset(&self) {
         self.world.reset_all();
@@ -202,6 +217,33 @@ impl Simulator {
     pub async fn run_until(self, signal: impl Future<Output = ()>) {
         signal.await;
         drop(self);
+    }
+}
+
+/// How a visit of a redirect URL went (the `X-Sim-Redirect` header of an HTTP visit).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RedirectOutcome {
+    /// The URL loaded its cart: the first visit of a valid URL.
+    Loaded,
+    /// The URL was visited before; the shopper lands on an empty cart.
+    Used,
+    /// The URL is older than 30 days.
+    Expired,
+    /// The cart is gone (deleted, expired, or never there).
+    CartMissing,
+    /// The URL is not one the store minted for this cart.
+    Invalid,
+}
+
+impl From<crate::redirects::Refusal> for RedirectOutcome {
+    fn from(refusal: crate::redirects::Refusal) -> Self {
+        use crate::redirects::Refusal;
+        match refusal {
+            Refusal::Used => RedirectOutcome::Used,
+            Refusal::Expired => RedirectOutcome::Expired,
+            Refusal::CartMissing => RedirectOutcome::CartMissing,
+            Refusal::Invalid => RedirectOutcome::Invalid,
+        }
     }
 }
 

@@ -4,7 +4,8 @@
 //! One function puts a product in a new cart and hands out the cart's total and checkout link;
 //! another reads a cart's total again. They read the answers through the SDK's types: the cart
 //! id is a `Uuid`, amounts are exact `Decimal`s, the checkout URL is a string. The checks use
-//! the simulator's own handle (its journal) and plain HTTP.
+//! the simulator's own handle (its journal) and plain HTTP, and end as a service's CI would: the
+//! consumer rules (`StoreHandle::conformance`) pass on what the service sent.
 
 use std::time::Duration;
 
@@ -28,7 +29,11 @@ async fn checkout_link(client: &Client, product_id: i64, quantity: i64) -> Resul
     let cart = client
         .carts()
         .create_cart()
-        .body(CartCreateRequest::builder().line_items(vec![item.try_into()?]))
+        .body(
+            CartCreateRequest::builder()
+                .channel_id(1)
+                .line_items(vec![item.try_into()?]),
+        )
         .send()
         .await?
         .into_inner()
@@ -73,6 +78,16 @@ fn calls(store: &StoreHandle) -> Vec<(String, u16)> {
         .into_iter()
         .map(|e| (e.operation.unwrap_or_default(), e.status))
         .collect()
+}
+
+/// The last step of the service's CI: the consumer rules pass on what its tests sent.
+fn assert_used_well(store: &StoreHandle) {
+    let report = store.conformance().expect("a report");
+    assert!(
+        !report.failed(),
+        "{}",
+        bigcommerce_carts_sim::consumer::to_table(&report)
+    );
 }
 
 /// An SDK client for a store of the simulator, with short backoffs so retries are quick.
@@ -130,6 +145,17 @@ async fn the_checkout_link_survives_a_platform_429_on_the_redirect_url_call() {
     assert_eq!(visit.headers()["x-sim-redirect"], "loaded");
     let again = http.get(&link).send().await.unwrap();
     assert_eq!(again.headers()["x-sim-redirect"], "used");
+    // That second visit is what a service must never cause; the consumer report says so.
+    let report = store.conformance().unwrap();
+    assert_eq!(
+        report
+            .rules
+            .iter()
+            .filter(|r| r.result == bigcommerce_carts_sim::consumer::Verdict::Fail)
+            .map(|r| r.id.as_str())
+            .collect::<Vec<_>>(),
+        ["consumer.redirect_url_reused"]
+    );
 }
 
 #[tokio::test]
@@ -156,6 +182,7 @@ async fn a_gateway_error_on_the_redirect_url_call_reaches_the_caller_without_a_s
         .filter(|e| e.operation.as_deref() == Some("createCartRedirectURL"))
         .count();
     assert_eq!(posts, 1, "the SDK does not send a POST twice after a 503");
+    assert_used_well(&store);
 }
 
 #[tokio::test]
@@ -183,6 +210,7 @@ async fn the_cart_total_survives_a_dropped_connection() {
         [("getCart".to_string(), 0), ("getCart".to_string(), 200)],
         "the dropped attempt, then the answered one"
     );
+    assert_used_well(&store);
 }
 
 #[tokio::test]
@@ -216,4 +244,37 @@ async fn a_dropped_connection_on_create_cart_reaches_the_caller_without_a_second
         [("createCart".to_string(), 0)],
         "one attempt, dropped: the cart may have been made, so the SDK does not send it twice"
     );
+    assert_used_well(&store);
+    let report = store.conformance().unwrap();
+    assert_eq!(
+        report.rule("consumer.post_repeated_after_failure").map(|r| r.result),
+        Some(bigcommerce_carts_sim::consumer::Verdict::Pass),
+        "the dropped create was exercised, and not sent again"
+    );
+}
+
+#[tokio::test]
+async fn query_params_sent_through_the_sdk_come_sorted_by_name() {
+    let sim = Simulator::start().await.expect("the simulator starts");
+    let client = client(&sim, "serviceparams");
+    let checkout = checkout_link(&client, 233, 1).await.expect("a cart");
+    // The SDK's `query_params` is a map sorted by name, so the order a service inserts them in
+    // is not the order they are sent in; the simulator appends them in the order it receives.
+    let mut params = std::collections::BTreeMap::new();
+    params.insert("utm_source".to_string(), "mail".to_string());
+    params.insert("campaign".to_string(), "spring".to_string());
+    let urls = client
+        .carts()
+        .create_cart_redirect_url()
+        .cart_id(checkout.cart_id)
+        .body(RedirectUrlsRequest::builder().query_params(params))
+        .send()
+        .await
+        .expect("redirect URLs")
+        .into_inner()
+        .data;
+    let url = urls.cart_url.expect("a cart URL");
+    // What follows the 64 hex digits of the token (kept out of the message).
+    let start = url.find("&token=").expect("a token") + "&token=".len() + 64;
+    assert_eq!(&url[start..], "&campaign=spring&utm_source=mail");
 }

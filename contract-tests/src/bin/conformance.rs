@@ -39,6 +39,11 @@ struct Cli {
     /// Skip the recorded cassettes: only the live scenario (and the properties).
     #[arg(long)]
     no_recorded: bool,
+    /// Judge a service's traffic instead: the consumer rules on a journal exported by the
+    /// simulator's admin API (GET /__sim/stores/{h}/journal). Writes report.json and junit.xml
+    /// into --out [default: the workspace's target/conformance/consumer].
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["rules", "no_properties", "no_recorded"])]
+    journal: Option<PathBuf>,
 }
 
 #[derive(Args)]
@@ -75,6 +80,27 @@ enum Command {
     },
     /// Print the table of rules, as the README has it.
     Rules,
+    /// Stand between a service and a store: forward its requests to --upstream, and when
+    /// interrupted judge them with the consumer rules, check the answers against our spec and
+    /// write the report (and, with --record, the interactions as cassettes, secrets redacted).
+    Proxy {
+        /// The store's origin (`https://api.bigcommerce.com`, or a simulator's `http://HOST:PORT`).
+        #[arg(long, value_name = "URL")]
+        upstream: url::Url,
+        /// Where to listen; the service's API base is then `http://ADDR/stores/{hash}/v3`.
+        #[arg(long, default_value = "127.0.0.1:0")]
+        listen: std::net::SocketAddr,
+        /// The store's channels, comma-separated, for consumer.channel_id_missing.
+        #[arg(long, value_delimiter = ',')]
+        channels: Vec<i64>,
+        /// Write each interaction as a cassette into this folder.
+        #[arg(long, value_name = "DIR")]
+        record: Option<PathBuf>,
+        /// Where report.json, junit.xml and answers.json go [default: the workspace's
+        /// target/conformance/proxy].
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
 }
 
 impl TargetArgs {
@@ -143,6 +169,103 @@ async fn record(target: &TargetArgs, dir: &std::path::Path) -> ExitCode {
     ExitCode::SUCCESS
 }
 
+/// `proxy`: serves until interrupted, then judges and writes what passed through.
+async fn proxy(
+    options: contract_tests::proxy::ProxyOptions,
+    record: Option<&std::path::Path>,
+    out: Option<&std::path::Path>,
+) -> ExitCode {
+    let proxy = match contract_tests::proxy::Proxy::start(options).await {
+        Ok(proxy) => proxy,
+        Err(error) => {
+            eprintln!("proxy: {error}");
+            return ExitCode::from(USAGE);
+        }
+    };
+    println!(
+        "listening on {} (API base: {})",
+        proxy.base_url(),
+        proxy.api_base("{store_hash}")
+    );
+    let _ = std::io::stdout().flush();
+    let _ = tokio::signal::ctrl_c().await;
+    let report = proxy.conformance();
+    print!("\n{}", bigcommerce_carts_sim::consumer::to_table(&report));
+    let answers = proxy.answers();
+    let off: Vec<_> = answers.iter().filter(|a| !a.problems.is_empty()).collect();
+    println!(
+        "\nanswers: {}, of which {} depart from our spec",
+        answers.len(),
+        off.len()
+    );
+    for answer in &off {
+        for problem in answer.problems.iter().take(5) {
+            println!("    #{} {}: {problem}", answer.seq, answer.request);
+        }
+    }
+    let out = out.map(std::path::Path::to_path_buf).unwrap_or_else(|| {
+        let crate_dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        crate_dir.parent().unwrap_or(crate_dir).join("target/conformance/proxy")
+    });
+    let mut failed = report.failed() || !off.is_empty();
+    let written = contract_tests::consumer::write(&report, &out).and_then(|()| {
+        let json = serde_json::to_string_pretty(&answers).map_err(std::io::Error::other)?;
+        std::fs::write(out.join("answers.json"), json)
+    });
+    if let Err(error) = written {
+        eprintln!("proxy: cannot write the report into {}: {error}", out.display());
+        failed = true;
+    }
+    if let Some(dir) = record {
+        for recorded in proxy.cassettes() {
+            let path = dir.join(&recorded.file);
+            if let Err(error) = cassette::to_yaml(&recorded).and_then(|text| cassette::write(&path, &text)) {
+                eprintln!("proxy: {error}");
+                failed = true;
+            }
+        }
+    }
+    if failed { ExitCode::FAILURE } else { ExitCode::SUCCESS }
+}
+
+/// `--journal FILE`: the consumer rules on a service's traffic.
+fn judge_journal(journal: &std::path::Path, out: Option<&std::path::Path>) -> ExitCode {
+    let report = match contract_tests::consumer::judge_file(journal) {
+        Ok(report) => report,
+        Err(error) => {
+            eprintln!("conformance: {error}");
+            return ExitCode::from(USAGE);
+        }
+    };
+    print!("{}", bigcommerce_carts_sim::consumer::to_table(&report));
+    let out = out.map(std::path::Path::to_path_buf).unwrap_or_else(|| {
+        let crate_dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        crate_dir
+            .parent()
+            .unwrap_or(crate_dir)
+            .join("target/conformance/consumer")
+    });
+    let mut failed = report.failed();
+    match contract_tests::consumer::write(&report, &out) {
+        Ok(()) => println!(
+            "wrote {} and {}",
+            out.join("report.json").display(),
+            out.join("junit.xml").display()
+        ),
+        Err(error) => {
+            eprintln!("conformance: cannot write the report into {}: {error}", out.display());
+            failed = true;
+        }
+    }
+    if failed {
+        eprintln!("\nconformance: the service's traffic FAILED the consumer rules");
+        ExitCode::FAILURE
+    } else {
+        println!("\nconformance: the service's traffic passed the consumer rules it exercised");
+        ExitCode::SUCCESS
+    }
+}
+
 /// The exit status of a command line the gate cannot run (a misspelt rule,
 /// `--live` without a token), as clap's own usage errors; a gate that ran
 /// and failed exits with 1.
@@ -157,7 +280,24 @@ async fn main() -> ExitCode {
             print!("{}", rules::markdown_table());
             return ExitCode::SUCCESS;
         }
+        Some(Command::Proxy {
+            upstream,
+            listen,
+            channels,
+            record,
+            out,
+        }) => {
+            let options = contract_tests::proxy::ProxyOptions {
+                upstream: upstream.clone(),
+                listen: *listen,
+                channels: channels.clone(),
+            };
+            return proxy(options, record.as_deref(), out.as_deref()).await;
+        }
         None => {}
+    }
+    if let Some(journal) = &cli.journal {
+        return judge_journal(journal, cli.out.as_deref());
     }
     let filter = match cli.rules.as_deref().map(Filter::parse).transpose() {
         Ok(filter) => filter.unwrap_or_default(),

@@ -32,21 +32,24 @@ fn destination(action: &str, embedded: bool, cart: Uuid) -> String {
 }
 
 /// Tries to load the cart a URL names; gives the place to send the shopper.
-fn follow(world: &World, query: &Query, raw_query: Option<&str>) -> Result<String, Refusal> {
+///
+/// A visit is journaled by the store that holds the cart. A URL naming no cart of any store
+/// belongs to no store, so it is not journaled.
+pub(crate) fn follow(world: &World, query: &Query, raw_query: Option<&str>) -> Result<String, Refusal> {
     let action = query.get("action").unwrap_or_default();
-    if action != "load" && action != "loadInCheckout" {
-        return Err(Refusal::Invalid);
-    }
     let cart_id = query
         .get("id")
         .and_then(|id| Uuid::parse_str(id).ok())
         .ok_or(Refusal::Invalid)?;
-    let token = query.get("token").ok_or(Refusal::Invalid)?;
     let cell = world.store_with_cart(cart_id).ok_or(Refusal::CartMissing)?;
     let mut store = cell.lock();
     let now = world.now(&store);
     let now_ms = now.timestamp_millis();
     let outcome = (|| {
+        if action != "load" && action != "loadInCheckout" {
+            return Err(Refusal::Invalid);
+        }
+        let token = query.get("token").ok_or(Refusal::Invalid)?;
         let checked = check(&store.data.redirect_key, &cell.hash, cart_id, token, now_ms)?;
         if store.live_cart(cart_id, now).is_none() {
             return Err(Refusal::CartMissing);
@@ -61,15 +64,15 @@ fn follow(world: &World, query: &Query, raw_query: Option<&str>) -> Result<Strin
         Ok(destination(action, query.get("embedded") == Some("1"), cart_id))
     })();
     store.journal.push(JournalEntry {
-        seq: 0,
-        at: now,
-        method: "GET".into(),
-        path: "/cart.php".into(),
         query: raw_query.map(redact_query),
-        operation: None,
-        status: StatusCode::FOUND.as_u16(),
-        fault: None,
-        body: None,
+        redirect: Some(
+            match &outcome {
+                Ok(_) => "loaded",
+                Err(refusal) => refusal.as_str(),
+            }
+            .to_string(),
+        ),
+        ..JournalEntry::new(now, "GET", "/cart.php", StatusCode::FOUND.as_u16())
     });
     outcome
 }

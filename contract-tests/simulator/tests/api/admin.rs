@@ -199,8 +199,14 @@ async fn the_journal_records_what_arrived_and_no_secrets() {
     let id = cart.body["data"]["id"].as_str().unwrap().to_string();
     api.visit(&url).await;
     api.raw("POST", "/carts", Some("{oops")).await;
+    api.visit(&url).await;
+    let other = api.post(&format!("/carts/{id}/redirect_urls"), json!({})).await.body["data"]["cart_url"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    api.visit(&other).await;
     let journal = store.journal();
-    assert_eq!(journal.len(), 3);
+    assert_eq!(journal.len(), 6);
     assert_eq!(journal[0].operation.as_deref(), Some("createCart"));
     assert_eq!(
         (journal[0].method.as_str(), journal[0].path.as_str()),
@@ -213,18 +219,38 @@ async fn the_journal_records_what_arrived_and_no_secrets() {
         Some(json!({"line_items": [{"quantity": 1, "product_id": 233}]}))
     );
     assert_eq!(journal[1].path, "/cart.php");
+    assert_eq!(journal[1].redirect.as_deref(), Some("loaded"));
+    // A visit keeps a fingerprint of its token: the same for two visits of one URL, another
+    // for another URL, and never the token.
+    let print = |entry: &bigcommerce_carts_sim::JournalEntry| {
+        let query = entry.query.clone().unwrap_or_default();
+        let (before, print) = query.split_once("&token=").unwrap();
+        assert_eq!(before, format!("action=load&id={id}"));
+        assert!(print.starts_with('#') && print.len() == 13, "{print}");
+        print.to_string()
+    };
+    assert_eq!(print(&journal[1]), print(&journal[3]));
+    assert_eq!(journal[3].redirect.as_deref(), Some("used"));
+    assert_ne!(print(&journal[1]), print(&journal[5]));
     assert_eq!(
-        journal[1].query.as_deref(),
-        Some(format!("action=load&id={id}&token=REDACTED").as_str())
+        (journal[2].status, journal[2].body.clone(), journal[2].invalid),
+        (400, Some(json!("{oops")), true)
     );
-    assert_eq!(
-        (journal[2].status, journal[2].body.clone()),
-        (400, Some(json!("{oops")))
+    assert!(
+        journal[2]
+            .error
+            .as_deref()
+            .unwrap_or_default()
+            .contains("not valid JSON"),
+        "{:?}",
+        journal[2].error
     );
-    assert_eq!(journal.iter().map(|e| e.seq).collect::<Vec<_>>(), [1, 2, 3]);
+    assert_eq!(journal.iter().map(|e| e.seq).collect::<Vec<_>>(), [1, 2, 3, 4, 5, 6]);
     let text = serde_json::to_string(&journal).unwrap();
-    let token = url.rsplit_once("token=").unwrap().1;
-    assert!(!text.contains(token), "no redirect token in the journal");
+    for url in [&url, &other] {
+        let token = url.rsplit_once("token=").unwrap().1;
+        assert!(!text.contains(token), "no redirect token in the journal");
+    }
     assert!(
         !text.contains(bigcommerce_carts_sim::DEFAULT_ACCESS_TOKEN),
         "no access token in the journal"
@@ -241,6 +267,10 @@ async fn the_journal_records_what_arrived_and_no_secrets() {
         [4, 5],
         "the journal is a bounded ring"
     );
+    let export = admin(&small, "GET", &format!("/stores/{}/journal", small.hash), None).await;
+    assert_eq!(export.body["dropped"], 3, "and it counts what it forgot");
+    assert_eq!(export.body["entries"].as_array().map(Vec::len), Some(2));
+    assert_eq!(export.body["channels"], json!([1, 2, 3, 4, 5]));
 }
 
 #[tokio::test]
