@@ -187,10 +187,15 @@ fn last_ident(ty: &syn::Type) -> Option<String> {
 
 /// The file of a `#[path = "..."]` attribute.
 fn path_attribute(attribute: &syn::Attribute) -> Option<String> {
+    string_attribute(attribute, "path")
+}
+
+/// The text of a `#[name = "..."]` attribute (`#[doc = "..."]`, `#[path = "..."]`).
+pub(crate) fn string_attribute(attribute: &syn::Attribute, name: &str) -> Option<String> {
     let syn::Meta::NameValue(pair) = &attribute.meta else {
         return None;
     };
-    if !pair.path.is_ident("path") {
+    if !pair.path.is_ident(name) {
         return None;
     }
     match &pair.value {

@@ -101,19 +101,7 @@ fn returns_a_builder(output: &syn::ReturnType) -> bool {
 
 /// The text of a `#[doc = "..."]` attribute.
 fn doc_text(attribute: &syn::Attribute) -> Option<String> {
-    let syn::Meta::NameValue(pair) = &attribute.meta else {
-        return None;
-    };
-    if !pair.path.is_ident("doc") {
-        return None;
-    }
-    match &pair.value {
-        syn::Expr::Lit(syn::ExprLit {
-            lit: syn::Lit::Str(text),
-            ..
-        }) => Some(text.value()),
-        _ => None,
-    }
+    crate::generate::layout::string_attribute(attribute, "doc")
 }
 
 fn set_doc_text(attribute: &mut syn::Attribute, text: &str) {
