@@ -101,6 +101,13 @@ impl Error {
         }
     }
 
+    /// Whether the API refused a change because the cart changed since the
+    /// `version` the request sent (409 Conflict): read the cart again, then
+    /// send the change with its new `version`. Nothing was changed.
+    pub fn is_version_conflict(&self) -> bool {
+        matches!(self, Error::Api { status, .. } if *status == StatusCode::CONFLICT)
+    }
+
     /// The error envelope, for errors the API answered.
     pub fn body(&self) -> Option<&ErrorBody> {
         match self {
@@ -263,6 +270,19 @@ mod tests {
 
     fn body(title: &str, detail: &str) -> ErrorBody {
         serde_json::from_value(serde_json::json!({"title": title, "detail": detail})).expect("an envelope")
+    }
+
+    #[test]
+    fn only_a_409_answer_is_a_version_conflict() {
+        let api = |status: u16| Error::Api {
+            status: StatusCode::from_u16(status).unwrap(),
+            body: Box::new(body("t", "d")),
+            rate_limit: None,
+        };
+        assert!(api(409).is_version_conflict());
+        assert!(!api(404).is_version_conflict());
+        assert!(!api(422).is_version_conflict());
+        assert!(!Error::InvalidRequest("x".into()).is_version_conflict());
     }
 
     #[test]

@@ -90,8 +90,7 @@ async fn add_plates(client: &Client, cart_id: Uuid, quantity: i64, version: Opti
 fn is_conflict(error: &Failure) -> bool {
     error
         .downcast_ref::<bigcommerce_carts::Error>()
-        .and_then(bigcommerce_carts::Error::status)
-        .is_some_and(|s| s.as_u16() == 409)
+        .is_some_and(bigcommerce_carts::Error::is_version_conflict)
 }
 
 /// The ids of the rules that failed.
