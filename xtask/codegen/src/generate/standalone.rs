@@ -33,7 +33,10 @@ impl fmt::Display for StandaloneReport {
             writeln!(f, "{line}")?;
         }
         for (spec, first) in &self.same_code {
-            writeln!(f, "{spec}: the same code as {first} but for comments, not written again")?;
+            writeln!(
+                f,
+                "{spec}: the same code as {first} but for comments, not written again"
+            )?;
         }
         for (spec, why) in &self.failed {
             writeln!(f, "{spec}: FAILED: {why}")?;
