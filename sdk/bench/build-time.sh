@@ -35,7 +35,7 @@ cargo fetch --quiet
 export CARGO_INCREMENTAL=0
 
 # The SDK's feature for reqwest's own default TLS, and its API features.
-reqwest_tls=aws-lc
+reqwest_tls=default-tls
 apis=carts,abandoned-carts,storefront
 
 builds=0
@@ -65,9 +65,9 @@ cp Cargo.lock "$work/plain/Cargo.lock"
 cp Cargo.lock "$work/bare/Cargo.lock"
 
 echo "cold build, dependencies included ($profile profile, -j $jobs, $(nproc) cores, non-incremental)"
-measure "sdk (default: rustls + ring)" sdk/Cargo.toml bigcommerce-carts
-measure "sdk ($reqwest_tls)" sdk/Cargo.toml bigcommerce-carts --no-default-features \
-    --features "$reqwest_tls,$apis"
+measure "sdk (default: $reqwest_tls)" sdk/Cargo.toml bigcommerce-carts
+measure "sdk (rustls-ring)" sdk/Cargo.toml bigcommerce-carts --no-default-features \
+    --features "rustls-ring,$apis"
 measure "sdk, carts alone ($reqwest_tls)" sdk/Cargo.toml bigcommerce-carts --no-default-features \
     --features "$reqwest_tls,carts"
 measure "progenitor alone (reqwest defaults)" "$work/plain/Cargo.toml" carts-v3

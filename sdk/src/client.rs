@@ -96,9 +96,11 @@ impl Client {
 /// features), to configure further and hand to
 /// [`ClientBuilder::http_client`] or [`StorefrontClientBuilder::http_client`].
 ///
-/// With the default `rustls` feature, reqwest has no TLS provider of its own,
-/// so a `reqwest::Client::builder()` that does not start here (or from an
-/// application's own TLS set-up) cannot connect.
+/// Starting here shares this crate's TLS configuration, made once per
+/// process. With the `rustls-ring` feature it is also what gives reqwest a
+/// crypto provider: unless the application installs one, or its own reqwest
+/// brings aws-lc-rs, a `reqwest::Client::builder()` that does not start here
+/// panics when it is built.
 pub fn http_client_builder() -> Result<reqwest::ClientBuilder, BuildError> {
     crate::tls::configure(reqwest::Client::builder())
 }

@@ -13,8 +13,8 @@ pub fn unique_hash(prefix: &str) -> String {
     format!("{prefix}{}", NEXT.fetch_add(1, Ordering::Relaxed))
 }
 
-/// A plain HTTP client that does not follow redirects, with the SDK's TLS set-up (reqwest has
-/// no crypto provider of its own in this workspace).
+/// A plain HTTP client that does not follow redirects, with the SDK's TLS set-up (its one shared
+/// configuration, so a client per test does not read the system's certificates each time).
 pub fn http_client() -> reqwest::Client {
     bigcommerce_carts::http_client_builder()
         .expect("the SDK's TLS set-up")

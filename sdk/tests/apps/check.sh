@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# The SDK in two host applications, each with the SDK's default features (see app.rs):
+#   - reqwest-default/: the application's reqwest keeps its default features;
+#   - reqwest-no-tls/:  the application's reqwest has no TLS feature of its own.
+# Each is built and run: it builds a plain reqwest client and an SDK client and calls a server on
+# 127.0.0.1 with both, and fails on any error or panic. Then `cargo tree` of each must hold
+# exactly one TLS stack (ring or aws-lc-rs), never both.
+#
+# Each application is its own workspace with its own Cargo.lock; both build into one target
+# directory under the project's (target/apps, or CARGO_TARGET_DIR), so what they share compiles
+# once. Run from anywhere: sdk/tests/apps/check.sh
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+root="$(cd "$here/../../.." && pwd)"
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$root/target/apps}"
+
+failed=0
+for app in reqwest-default reqwest-no-tls; do
+    manifest="$here/$app/Cargo.toml"
+    echo "-- $app"
+    if ! cargo run --quiet --locked --manifest-path "$manifest"; then
+        echo "$app: FAILED to build or run" >&2
+        failed=1
+    fi
+    # The TLS crypto libraries the application compiles, each once.
+    stacks=$(cargo tree --quiet --locked --manifest-path "$manifest" --prefix none --format '{p}' \
+        | awk '$1 == "ring" || $1 == "aws-lc-rs" {print $1}' | sort -u | paste -sd ' ' -)
+    echo "$app: TLS stack: ${stacks:-none}"
+    if [ "$(wc -w <<<"$stacks")" -ne 1 ]; then
+        echo "$app: FAILED: expected exactly one of ring and aws-lc-rs, found: ${stacks:-none}" >&2
+        failed=1
+    fi
+done
+exit "$failed"
