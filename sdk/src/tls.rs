@@ -91,6 +91,8 @@ mod shared {
         Ok(config)
     }
 
+    /// The crypto provider of the config made last, by the name of its key provider (`Ring`,
+    /// `AwsLcRs`).
     #[cfg(test)]
     pub(super) fn made_with() -> String {
         let made = MADE.lock().unwrap_or_else(PoisonError::into_inner);
