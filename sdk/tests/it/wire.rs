@@ -16,6 +16,26 @@ async fn client(server: &MockServer) -> Client {
         .unwrap()
 }
 
+/// The one request to `server` with `verb` on `route`: what the test's client sent. A port on
+/// 127.0.0.1 can be one a finished test's server had, so a server may also receive a request
+/// meant for that test; only the test's own counts. The panic lists everything received.
+async fn sent(server: &MockServer, verb: &str, route: &str) -> wiremock::Request {
+    let received = server.received_requests().await.unwrap();
+    let mut own = received
+        .iter()
+        .filter(|r| r.method.as_str() == verb && r.url.path() == route);
+    match (own.next(), own.next()) {
+        (Some(request), None) => request.clone(),
+        _ => panic!(
+            "expected one {verb} {route}, received: {:?}",
+            received
+                .iter()
+                .map(|r| format!("{} {}", r.method, r.url))
+                .collect::<Vec<_>>()
+        ),
+    }
+}
+
 fn cart_body() -> serde_json::Value {
     let mut answer = crate::fixtures::cart_answer(CART_ID, "1e2d3c4b-5a69-4788-9a6b-5c4d3e2f1a0b");
     answer["data"]["redirect_urls"] = json!({
@@ -72,8 +92,7 @@ async fn create_cart_sends_include_comma_separated_with_the_token_and_reads_any_
             .contains("embedded=1")
     );
 
-    let requests = server.received_requests().await.unwrap();
-    let request = &requests[0];
+    let request = sent(&server, "POST", "/carts").await;
     assert_eq!(request.url.query(), Some("include=redirect_urls,promotions.banners"));
     assert_eq!(request.headers["x-auth-token"], "token-for-tests");
     assert_eq!(request.headers["accept"], "application/json");
@@ -118,8 +137,9 @@ async fn redirect_urls_carry_free_query_params_and_decode_the_201() {
         .unwrap();
     assert_eq!(response.status(), 201);
     assert!(response.into_inner().data.cart_url.unwrap().contains("action=load"));
-    let sent: serde_json::Value = serde_json::from_slice(&server.received_requests().await.unwrap()[0].body).unwrap();
-    assert_eq!(sent, json!({"query_params": {"utm_source": "mail"}}));
+    let request = sent(&server, "POST", &format!("/carts/{CART_ID}/redirect_urls")).await;
+    let body: serde_json::Value = serde_json::from_slice(&request.body).unwrap();
+    assert_eq!(body, json!({"query_params": {"utm_source": "mail"}}));
 }
 
 #[tokio::test]
@@ -195,7 +215,7 @@ async fn storefront_requests_carry_no_token() {
         .send()
         .await
         .unwrap();
-    let request = &server.received_requests().await.unwrap()[0];
+    let request = sent(&server, "DELETE", &format!("/carts/{CART_ID}")).await;
     assert!(request.headers.get("x-auth-token").is_none());
     assert!(request.headers.get("api-version").is_none());
 }
@@ -241,9 +261,10 @@ async fn option_values_go_out_in_every_documented_form() {
         .send()
         .await
         .unwrap();
-    let sent: serde_json::Value = serde_json::from_slice(&server.received_requests().await.unwrap()[0].body).unwrap();
+    let request = sent(&server, "POST", "/carts").await;
+    let body: serde_json::Value = serde_json::from_slice(&request.body).unwrap();
     assert_eq!(
-        sent["line_items"][0]["option_selections"],
+        body["line_items"][0]["option_selections"],
         json!([
             {"option_id": 10, "option_value": 205},
             {"option_id": 11, "option_value": "Engraved: Ada"},
