@@ -56,14 +56,7 @@ pub fn read(root: &Path) -> Result<Layout> {
         }
     }
     let mut layout = Layout::new();
-    for item in &lib.items {
-        let syn::Item::Mod(module) = item else { continue };
-        let Some(file) = module.attrs.iter().find_map(path_attribute) else {
-            continue;
-        };
-        let Some(stem) = file.strip_prefix("generated/").and_then(|f| f.strip_suffix(".rs")) else {
-            continue;
-        };
+    for (module, _, stem) in generated_modules(&lib) {
         let name = module.ident.to_string();
         let Some((client, accessor)) = accessors.get(&name).cloned() else {
             bail!("sdk/src/client.rs: no client method returns `&{name}::Client`; the contract tests cannot reach it");
@@ -74,9 +67,20 @@ pub fn read(root: &Path) -> Result<Layout> {
                 CLIENTS.join(" and ")
             );
         }
-        layout.insert(stem.to_string(), Module { name, client, accessor });
+        layout.insert(stem, Module { name, client, accessor });
     }
     Ok(layout)
+}
+
+/// The modules of `lib` declared with `#[path = "generated/<stem>.rs"]`: each
+/// with its file and the file's stem.
+fn generated_modules(lib: &syn::File) -> impl Iterator<Item = (&syn::ItemMod, String, String)> {
+    lib.items.iter().filter_map(|item| {
+        let syn::Item::Mod(module) = item else { return None };
+        let file = module.attrs.iter().find_map(path_attribute)?;
+        let stem = file.strip_prefix("generated/")?.strip_suffix(".rs")?.to_string();
+        Some((module, file, stem))
+    })
 }
 
 /// The Cargo feature that gates the module `name`: the name with `-` for `_`
@@ -96,14 +100,7 @@ pub fn features(root: &Path) -> Result<BTreeMap<String, String>> {
         std::fs::read_to_string(&manifest_path).with_context(|| format!("reading {}", manifest_path.display()))?;
     let (declared, default) = manifest_features(&manifest);
     let mut features = BTreeMap::new();
-    for item in &lib.items {
-        let syn::Item::Mod(module) = item else { continue };
-        let Some(file) = module.attrs.iter().find_map(path_attribute) else {
-            continue;
-        };
-        let Some(stem) = file.strip_prefix("generated/").and_then(|f| f.strip_suffix(".rs")) else {
-            continue;
-        };
+    for (module, file, stem) in generated_modules(&lib) {
         let name = module.ident.to_string();
         let wanted = feature_of(&name);
         let gate: Vec<String> = module.attrs.iter().filter_map(cfg_feature).collect();
@@ -119,7 +116,7 @@ pub fn features(root: &Path) -> Result<BTreeMap<String, String>> {
         if !default.contains(&wanted) {
             bail!("sdk/Cargo.toml: the default features lack \"{wanted}\"; every API is on by default");
         }
-        features.insert(stem.to_string(), wanted);
+        features.insert(stem, wanted);
     }
     Ok(features)
 }
