@@ -42,6 +42,10 @@ enum Command {
         /// several are given).
         #[arg(long, requires = "spec", value_name = "DIR")]
         out: Option<PathBuf>,
+        /// With several specs: an item a module defines exactly as an earlier one did becomes a
+        /// re-export of it, so that compiling the crate checks each distinct item once.
+        #[arg(long, requires = "out")]
+        share_items: bool,
     },
     /// What a spec change changes for Rust callers of the SDK, and the version bump it needs.
     Diff {
@@ -162,9 +166,12 @@ fn main() -> std::process::ExitCode {
 fn run(cli: Cli) -> Result<()> {
     match cli.command {
         Command::Generate {
-            spec, out: Some(out), ..
+            spec,
+            out: Some(out),
+            share_items,
+            ..
         } => {
-            let report = generate::standalone::generate_standalone(&spec, &out)?;
+            let report = generate::standalone::generate_standalone(&spec, &out, share_items)?;
             emit(&report.to_string());
             if !report.failed.is_empty() {
                 let names: Vec<&str> = report.failed.iter().map(|(spec, _)| spec.as_str()).collect();

@@ -6,6 +6,7 @@ pub mod contract;
 pub mod layout;
 mod passes;
 mod render;
+mod shared_items;
 pub mod standalone;
 mod wire;
 

@@ -8,6 +8,7 @@ use std::time::Instant;
 
 use anyhow::Result;
 
+use super::shared_items::{NoDocs, SharedItems, Sharing};
 use super::{Flavour, RUNTIME_DEPENDENCIES, render};
 use crate::codegen::write_atomically;
 
@@ -25,6 +26,8 @@ pub struct StandaloneReport {
     pub out_dir: PathBuf,
     /// How many specs were given.
     pub specs: usize,
+    /// With `share_items`: how many items later modules took from earlier ones.
+    pub sharing: Option<Sharing>,
 }
 
 impl fmt::Display for StandaloneReport {
@@ -51,6 +54,13 @@ impl fmt::Display for StandaloneReport {
                 self.same_code.len()
             )?;
         }
+        if let Some(sharing) = self.sharing {
+            writeln!(
+                f,
+                "{} of their {} items are the same as an earlier module's and re-export it",
+                sharing.shared, sharing.items
+            )?;
+        }
         Ok(())
     }
 }
@@ -65,7 +75,12 @@ impl fmt::Display for StandaloneReport {
 /// comments are left out (many releases change only descriptions) is
 /// generated but not written again: compiling the first copy proves it, and
 /// each copy would cost the compiler as much again.
-pub fn generate_standalone(specs: &[PathBuf], out_dir: &Path) -> Result<StandaloneReport> {
+///
+/// With `share_items` and several specs, an item a module defines exactly as
+/// an earlier module did is a re-export of that one
+/// ([`super::shared_items`]): the crate is then for compiling the releases,
+/// not for use, as types of different modules can be one.
+pub fn generate_standalone(specs: &[PathBuf], out_dir: &Path, share_items: bool) -> Result<StandaloneReport> {
     let single = specs.len() == 1;
     let mut report = StandaloneReport {
         out_dir: out_dir.to_path_buf(),
@@ -73,6 +88,7 @@ pub fn generate_standalone(specs: &[PathBuf], out_dir: &Path) -> Result<Standalo
         ..StandaloneReport::default()
     };
     let mut modules = Vec::new();
+    let mut shared = (share_items && !single).then(SharedItems::default);
     let mut written: HashMap<String, String> = HashMap::new();
     for spec_path in specs {
         let started = Instant::now();
@@ -102,17 +118,33 @@ pub fn generate_standalone(specs: &[PathBuf], out_dir: &Path) -> Result<Standalo
         } else {
             format!("src/{module}.rs")
         };
-        write_atomically(&out_dir.join(&file), rendered.code.as_bytes())?;
+        let code = match &mut shared {
+            Some(shared) => {
+                let mut syntax = syn::parse_file(&rendered.code)?;
+                shared.add(&module, &mut syntax);
+                // The header is a plain comment, which the syntax tree does not keep.
+                let header: String = rendered
+                    .code
+                    .lines()
+                    .take_while(|line| line.starts_with("//"))
+                    .map(|line| format!("{line}\n"))
+                    .collect();
+                header + &prettyplease::unparse(&syntax)
+            }
+            None => rendered.code,
+        };
+        write_atomically(&out_dir.join(&file), code.as_bytes())?;
         modules.push(module);
         report.generated.push(format!(
             "{display}: {} operations, {} types, {} lines -> {} ({} ms)",
             rendered.operations,
             rendered.types,
             rendered.lines,
-            out_dir.join(file).display(),
+            out_dir.join(&file).display(),
             started.elapsed().as_millis()
         ));
     }
+    report.sharing = shared.map(|shared| shared.sharing());
     let name = if single {
         crate_name(&specs[0])
     } else {
@@ -147,15 +179,6 @@ pub fn generate_standalone(specs: &[PathBuf], out_dir: &Path) -> Result<Standalo
 /// not tokens): what the compiler checks.
 fn code_without_comments(code: &str) -> Result<String> {
     use syn::visit_mut::VisitMut;
-    struct NoDocs;
-    impl VisitMut for NoDocs {
-        fn visit_attributes_mut(&mut self, attributes: &mut Vec<syn::Attribute>) {
-            attributes.retain(|attribute| !attribute.path().is_ident("doc"));
-            for attribute in attributes.iter_mut() {
-                self.visit_attribute_mut(attribute);
-            }
-        }
-    }
     let mut file = syn::parse_file(code)?;
     NoDocs.visit_file_mut(&mut file);
     Ok(quote::ToTokens::to_token_stream(&file).to_string())
@@ -204,7 +227,7 @@ mod tests {
             spec("c.yaml", "Carts.", "name"),
         ];
         let out = tempfile::tempdir().unwrap();
-        let report = generate_standalone(&specs, out.path()).unwrap();
+        let report = generate_standalone(&specs, out.path(), false).unwrap();
         assert_eq!(report.generated.len(), 2, "{report}");
         assert_eq!(report.same_code.len(), 1, "{report}");
         assert!(report.same_code[0].0.ends_with("b.yaml") && report.same_code[0].1.ends_with("a.yaml"));
@@ -232,7 +255,7 @@ mod tests {
         );
         std::fs::write(&path, text).unwrap();
         let out = tempfile::tempdir().unwrap();
-        generate_standalone(&[path], out.path()).unwrap();
+        generate_standalone(&[path], out.path(), false).unwrap();
         let manifest = std::fs::read_to_string(out.path().join("Cargo.toml")).unwrap();
         assert!(
             manifest.contains("name = \"tiny\"") && manifest.contains("[workspace]"),
