@@ -101,6 +101,10 @@ impl Edit {
             Edit::Push { at, value } => format!("add {value} to {at}"),
             Edit::RemoveItem { at, value } => format!("remove {value} from {at}"),
             Edit::RemoveEntry { at } => format!("remove {at}"),
+            // A parameter's index is known once it is placed ([`try_edit`]).
+            Edit::Add { at, key, what, .. } if key.is_empty() => {
+                format!("add {} to {at}", format!("{what:?}").to_lowercase())
+            }
             Edit::Add { at, key, what, .. } => {
                 format!("add {} {}", format!("{what:?}").to_lowercase(), child(at, key))
             }
@@ -174,7 +178,7 @@ pub fn apply(
     }
     for (edit, changes) in planned {
         let attempt = try_edit(&applied.text, &edit, sides, &mut translator);
-        let (text, facts) = match attempt {
+        let (text, facts, described) = match attempt {
             Ok(done) => done,
             Err(why) => {
                 for change in changes {
@@ -213,8 +217,7 @@ pub fn apply(
                 String::new()
             };
             let why = format!(
-                "the edit ({}) would also change {}{more}, which the release does not change",
-                edit.describe(),
+                "the edit ({described}) would also change {}{more}, which the release does not change",
                 shown.join(", ")
             );
             for change in changes {
@@ -222,7 +225,7 @@ pub fn apply(
             }
             continue;
         }
-        applied.edits.push(edit.describe());
+        applied.edits.push(described);
         applied.consequences.extend(consequences);
         applied.text = text;
         applied.facts = facts;
@@ -573,9 +576,28 @@ fn field_name(key: &str) -> Option<String> {
     (!last.is_empty() && !last.contains('[') && last != "(body)" && last != "*").then(|| last.to_string())
 }
 
-/// Applies `edit` to `text` and extracts the facts of the result.
-fn try_edit(text: &str, edit: &Edit, sides: &Sides<'_>, translator: &mut Translator<'_>) -> Result<(String, Facts)> {
+/// Applies `edit` to `text` and extracts the facts of the result. Also
+/// returns the edit's description, with the pointer of what it placed.
+fn try_edit(
+    text: &str,
+    edit: &Edit,
+    sides: &Sides<'_>,
+    translator: &mut Translator<'_>,
+) -> Result<(String, Facts, String)> {
     let document = YamlDocument::parse(text)?;
+    let described = match edit {
+        Edit::Add {
+            at,
+            what: Adding::Parameter,
+            ..
+        } => {
+            // A parameter is appended: its pointer ends in the index it gets.
+            let ours: Value = carts_openapi::parse(text.as_bytes())?.doc;
+            let index = ours.pointer(at).and_then(Value::as_array).map_or(0, Vec::len);
+            format!("add parameter {}", child(at, &index.to_string()))
+        }
+        _ => edit.describe(),
+    };
     let before = translator.added.clone();
     let result = perform(&document, edit, sides, translator);
     let added: Vec<(String, Value)> = translator
@@ -595,7 +617,7 @@ fn try_edit(text: &str, edit: &Edit, sides: &Sides<'_>, translator: &mut Transla
     let value: Value = carts_openapi::parse(text.as_bytes())
         .context("the edited spec does not read back")?
         .doc;
-    Ok((text, extract(&value)))
+    Ok((text, extract(&value), described))
 }
 
 fn perform(document: &YamlDocument, edit: &Edit, sides: &Sides<'_>, translator: &mut Translator<'_>) -> Result<()> {

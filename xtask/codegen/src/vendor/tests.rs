@@ -271,6 +271,18 @@ fn an_added_query_parameter_and_enum_value_follow_our_components() {
         "one edit for the shared enum, one for the parameter: {:?}",
         report.edits
     );
+    // The edit names the parameter by its full pointer, index included.
+    let list = "/paths/~1carts~1{cartId}/get/parameters";
+    let index = doc
+        .pointer(list)
+        .and_then(Value::as_array)
+        .and_then(|l| l.iter().position(|p| p["name"] == "currency_code"))
+        .unwrap();
+    assert!(
+        report.edits.contains(&format!("add parameter {list}/{index}")),
+        "{:?}",
+        report.edits
+    );
 }
 
 #[test]
