@@ -5,9 +5,11 @@
 //! against the previous one (a three-way merge of facts, [`merge`]) is
 //! applied to our spec at the same API locations, following our names and
 //! `$ref`s ([`apply`]), in our words ([`translate`]), editing the YAML in
-//! place so that every comment stays ([`edit`]). A change where our spec
-//! deviates, or already differed from the previous release, is a conflict:
-//! our side is kept and the conflict is listed, and kept in
+//! place so that every comment stays ([`edit`]). What an addition refers to
+//! is our component where one states the same facts, else the release's
+//! component carried under a name of ours ([`carry`]). A change where our
+//! spec deviates, or already differed from the previous release, is a
+//! conflict: our side is kept and the conflict is listed, and kept in
 //! `spec/vendor.lock`, for a person to settle.
 //!
 //! Then the SDK is regenerated, and the report gives the caller diff of our
@@ -16,6 +18,7 @@
 //! everything could; `--dry-run` writes nothing.
 
 mod apply;
+mod carry;
 mod edit;
 pub(crate) mod facts;
 mod identity;
@@ -91,6 +94,9 @@ pub struct Report {
     pub redundant_deviations: Vec<String>,
     /// Facts the release does not state (ours alone) that an edit changed.
     pub consequences: Vec<String>,
+    /// Facts of added places that keep our deviation (`x-deviation`) rather
+    /// than the release's value: an added operation that uses our meta.
+    pub deviating: Vec<String>,
     /// What changes for SDK callers.
     pub caller_diff: Option<diff::Report>,
     /// Recorded responses that no longer fit.
@@ -141,6 +147,7 @@ pub fn vendor(root: &Path, request: &Request<'_>) -> Result<Report> {
         conflicts: lock.get(name).map(|e| e.conflicts.clone()).unwrap_or_default(),
         redundant_deviations: Vec::new(),
         consequences: Vec::new(),
+        deviating: Vec::new(),
         caller_diff: None,
         misfits: Vec::new(),
         files: Vec::new(),
@@ -223,6 +230,7 @@ pub fn vendor(root: &Path, request: &Request<'_>) -> Result<Report> {
     report.taken = applied.taken;
     report.edits = applied.edits;
     report.consequences = applied.consequences;
+    report.deviating = applied.deviating;
     report.conflicts = conflicts.clone();
     lock.insert(name.to_string(), entry(conflicts));
 
@@ -348,11 +356,16 @@ impl fmt::Display for Report {
             )?,
             Kind::Merged => writeln!(
                 f,
-                "{} merged into spec/{}.yaml: the release changes {} facts; {} taken, {} already ours, {} conflicts.",
+                "{} merged into spec/{}.yaml: the release changes {} facts; {} taken, {}{} already ours, {} conflicts.",
                 self.release.display(),
                 self.name,
                 self.upstream_changes,
                 self.taken.len(),
+                if self.deviating.is_empty() {
+                    String::new()
+                } else {
+                    format!("{} kept as our deviations say, ", self.deviating.len())
+                },
                 self.already.len(),
                 self.conflicts.len()
             )?,
@@ -401,6 +414,17 @@ impl fmt::Display for Report {
                 self.consequences.len()
             )?;
             for key in self.consequences.iter().take(5) {
+                writeln!(f, "  {key}")?;
+            }
+        }
+        if !self.deviating.is_empty() {
+            writeln!(
+                f,
+                "\n{} facts the release adds are stated as our x-deviation says where an added place uses \
+                 our component, for example:",
+                self.deviating.len()
+            )?;
+            for key in self.deviating.iter().take(5) {
                 writeln!(f, "  {key}")?;
             }
         }
