@@ -13,9 +13,10 @@
 //! `spec/vendor.lock`, for a person to settle.
 //!
 //! Then the SDK is regenerated, and the report gives the caller diff of our
-//! spec, the conflicts and the recorded responses that no longer fit. All or
-//! nothing: every file is prepared first, and nothing changes unless
-//! everything could; `--dry-run` writes nothing.
+//! spec, the conflicts, the recorded responses that no longer fit and the
+//! added operations no cassette records yet ([`uncovered`]). All or nothing:
+//! every file is prepared first, and nothing changes unless everything
+//! could; `--dry-run` writes nothing.
 
 mod apply;
 mod carry;
@@ -26,6 +27,7 @@ mod lock;
 mod merge;
 mod misfits;
 mod translate;
+mod uncovered;
 
 #[cfg(test)]
 mod tests;
@@ -97,6 +99,9 @@ pub struct Report {
     /// Facts of added places that keep our deviation (`x-deviation`) rather
     /// than the release's value: an added operation that uses our meta.
     pub deviating: Vec<String>,
+    /// Operations the merge added that no cassette records yet, as
+    /// `NAME operationId (METHOD /path)`.
+    pub uncovered: Vec<String>,
     /// What changes for SDK callers.
     pub caller_diff: Option<diff::Report>,
     /// Recorded responses that no longer fit.
@@ -148,6 +153,7 @@ pub fn vendor(root: &Path, request: &Request<'_>) -> Result<Report> {
         redundant_deviations: Vec::new(),
         consequences: Vec::new(),
         deviating: Vec::new(),
+        uncovered: Vec::new(),
         caller_diff: None,
         misfits: Vec::new(),
         files: Vec::new(),
@@ -253,6 +259,7 @@ pub fn vendor(root: &Path, request: &Request<'_>) -> Result<Report> {
     })?;
     report.notes = plan.notes;
     let new_doc: Value = carts_openapi::parse(applied.text.as_bytes())?.doc;
+    report.uncovered = uncovered::uncovered(root, name, &ours_doc, &new_doc);
     let changes = diff::diff_docs(ours_doc, new_doc)?;
     report.caller_diff = Some(diff::report(changes, &diff::sdk_version(root)?));
     report.misfits = misfits::misfits(root, name, &staged_spec)?;
@@ -444,6 +451,16 @@ impl fmt::Display for Report {
                 for misfit in &self.misfits {
                     writeln!(f, "  {}: {}", misfit.cassette, misfit.reason)?;
                 }
+            }
+        }
+        if !self.uncovered.is_empty() {
+            writeln!(
+                f,
+                "\nnew operations without cassettes (the gate fails until each has a recorded success and \
+                 error; see contract-tests/cassettes/README.md):"
+            )?;
+            for operation in &self.uncovered {
+                writeln!(f, "  {operation}")?;
             }
         }
         for note in &self.notes {

@@ -667,4 +667,17 @@ fn an_added_operation_uses_our_components_where_the_facts_match_and_carries_the_
     let code = std::fs::read_to_string(ws.path().join("sdk/src/generated/carts_v3.rs")).unwrap();
     assert!(code.contains("pub fn get_cart_notes("), "the SDK has the operation");
     assert!(code.contains(&format!("pub struct {note_name} ")), "and the type");
+
+    // No cassette records the new operation yet: the report says the gate will name it.
+    assert_eq!(
+        report.uncovered,
+        ["carts.v3 getCartNotes (GET /carts/{cartId}/notes)"],
+        "{report}"
+    );
+    assert!(
+        report
+            .to_string()
+            .contains("carts.v3 getCartNotes (GET /carts/{cartId}/notes)"),
+        "{report}"
+    );
 }
