@@ -1,7 +1,8 @@
 //! Applying accepted changes to our spec, one edit at a time, each verified
 //! by extracting the facts again: an edit may change only facts the release
-//! changed, to the release's values, and facts the release does not state at
-//! all (ours alone, reported). An edit that would change anything else, such
+//! changed, to the release's values (or, for a fact the release adds, to what
+//! our `x-deviation` there says, reported), and facts the release does not
+//! state at all (ours alone, reported). An edit that would change anything else, such
 //! as a shared component feeding another operation the release leaves as it
 //! was, is undone and its changes become conflicts.
 
@@ -29,6 +30,10 @@ pub struct Applied {
     pub conflicts: Vec<Conflict>,
     /// Facts the release does not state (ours alone) that an edit changed.
     pub consequences: Vec<String>,
+    /// Facts the release adds that an added place states as our deviation
+    /// says (`x-deviation`), not as the release does: an added operation whose
+    /// answer uses our meta, which also accepts an empty list.
+    pub deviating: Vec<String>,
     /// One line per edit applied.
     pub edits: Vec<String>,
 }
@@ -101,6 +106,10 @@ impl Edit {
             Edit::Push { at, value } => format!("add {value} to {at}"),
             Edit::RemoveItem { at, value } => format!("remove {value} from {at}"),
             Edit::RemoveEntry { at } => format!("remove {at}"),
+            // A parameter's index is known once it is placed ([`try_edit`]).
+            Edit::Add { at, key, what, .. } if key.is_empty() => {
+                format!("add {} to {at}", format!("{what:?}").to_lowercase())
+            }
             Edit::Add { at, key, what, .. } => {
                 format!("add {} {}", format!("{what:?}").to_lowercase(), child(at, key))
             }
@@ -173,8 +182,8 @@ pub fn apply(
         }
     }
     for (edit, changes) in planned {
-        let attempt = try_edit(&applied.text, &edit, sides, &mut translator);
-        let (text, facts) = match attempt {
+        let attempt = try_edit(&applied.text, &edit, &purpose(&edit, &changes), sides, &mut translator);
+        let (text, facts, described) = match attempt {
             Ok(done) => done,
             Err(why) => {
                 for change in changes {
@@ -187,6 +196,7 @@ pub fn apply(
         };
         let mut bad = Vec::new();
         let mut consequences = Vec::new();
+        let mut deviating = Vec::new();
         for key in changed_keys(&applied.facts, &facts) {
             let now = facts.get(&key).map(|f| &f.value);
             let in_release = stated_by_release(sides, &key, facts.get(&key).or_else(|| applied.facts.get(&key)));
@@ -203,6 +213,13 @@ pub fn apply(
                 consequences.push(key);
                 continue;
             }
+            let new_deviation = !applied.facts.contains_key(&key) && facts.get(&key).is_some_and(|f| f.deviates);
+            if changed.contains_key(key.as_str()) && new_deviation {
+                // The release adds this fact; the place that now states it is a component of ours
+                // that deviates there, as it does for every operation that uses it.
+                deviating.push(key);
+                continue;
+            }
             bad.push(key);
         }
         if !bad.is_empty() {
@@ -214,7 +231,7 @@ pub fn apply(
             };
             let why = format!(
                 "the edit ({}) would also change {}{more}, which the release does not change",
-                edit.describe(),
+                described.join(", "),
                 shown.join(", ")
             );
             for change in changes {
@@ -222,8 +239,9 @@ pub fn apply(
             }
             continue;
         }
-        applied.edits.push(edit.describe());
+        applied.edits.extend(described);
         applied.consequences.extend(consequences);
+        applied.deviating.extend(deviating);
         applied.text = text;
         applied.facts = facts;
     }
@@ -239,6 +257,8 @@ pub fn apply(
         let reached = now == change.theirs.as_ref();
         if reached {
             applied.taken.push(change.key.clone());
+        } else if applied.deviating.contains(&change.key) {
+            // Kept as our deviation says, and reported so.
         } else if !applied.conflicts.iter().any(|c| c.fact == change.key) && !covered_by_conflict(&change.key, &applied)
         {
             let why = if guarded.contains(change) {
@@ -573,29 +593,68 @@ fn field_name(key: &str) -> Option<String> {
     (!last.is_empty() && !last.contains('[') && last != "(body)" && last != "*").then(|| last.to_string())
 }
 
-/// Applies `edit` to `text` and extracts the facts of the result.
-fn try_edit(text: &str, edit: &Edit, sides: &Sides<'_>, translator: &mut Translator<'_>) -> Result<(String, Facts)> {
+/// Applies `edit` to `text` and extracts the facts of the result. The
+/// carried components the result refers to and lacks are written with it,
+/// each with our note and what it came for (`purpose`). Also returns the
+/// edit's description, with the pointer of what it placed, and one line
+/// per component carried.
+fn try_edit(
+    text: &str,
+    edit: &Edit,
+    purpose: &str,
+    sides: &Sides<'_>,
+    translator: &mut Translator<'_>,
+) -> Result<(String, Facts, Vec<String>)> {
     let document = YamlDocument::parse(text)?;
-    let before = translator.added.clone();
-    let result = perform(&document, edit, sides, translator);
-    let added: Vec<(String, Value)> = translator
-        .added
-        .iter()
-        .filter(|(name, _)| !before.contains_key(*name))
-        .map(|(n, v)| (n.clone(), v.clone()))
-        .collect();
-    if let Err(error) = result {
-        translator.added = before;
-        return Err(error);
+    let mut described = vec![match edit {
+        Edit::Add {
+            at,
+            what: Adding::Parameter,
+            ..
+        } => {
+            // A parameter is appended: its pointer ends in the index it gets.
+            let ours: Value = carts_openapi::parse(text.as_bytes())?.doc;
+            let index = ours.pointer(at).and_then(Value::as_array).map_or(0, Vec::len);
+            format!("add parameter {}", child(at, &index.to_string()))
+        }
+        _ => edit.describe(),
+    }];
+    perform(&document, edit, sides, translator)?;
+    let read = |document: &YamlDocument| -> Result<Value> {
+        Ok(carts_openapi::parse(document.text().as_bytes())
+            .context("the edited spec does not read back")?
+            .doc)
+    };
+    let mut value = read(&document)?;
+    let missing = translator.components.missing_in(&value);
+    if !missing.is_empty() {
+        let description = format!("{} It came with the release's {purpose}.", translator.note);
+        for (name, mut schema) in missing {
+            if let Some(object) = schema.as_object_mut() {
+                object.insert("description".into(), json!(description));
+            }
+            document.set("/components/schemas", &name, &schema)?;
+            let origin = translator.components.origin(&name).unwrap_or_default();
+            described.push(format!(
+                "add component {} (the release's {origin})",
+                child("/components/schemas", &name)
+            ));
+        }
+        value = read(&document)?;
     }
-    for (name, schema) in added {
-        document.set("/components/schemas", &name, &schema)?;
+    Ok((document.text(), extract(&value), described))
+}
+
+/// What an edit's carried components come for, in their description: the
+/// release's operation, or the fact the edit takes.
+fn purpose(edit: &Edit, changes: &[&Change]) -> String {
+    match edit {
+        Edit::AddOperation { method, theirs, .. } => match operation_of(theirs) {
+            Ok((path, _)) => format!("{} {path}", method.to_uppercase()),
+            Err(_) => theirs.clone(),
+        },
+        _ => changes.first().map(|c| c.key.clone()).unwrap_or_default(),
     }
-    let text = document.text();
-    let value: Value = carts_openapi::parse(text.as_bytes())
-        .context("the edited spec does not read back")?
-        .doc;
-    Ok((text, extract(&value)))
 }
 
 fn perform(document: &YamlDocument, edit: &Edit, sides: &Sides<'_>, translator: &mut Translator<'_>) -> Result<()> {

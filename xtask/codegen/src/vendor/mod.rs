@@ -5,17 +5,21 @@
 //! against the previous one (a three-way merge of facts, [`merge`]) is
 //! applied to our spec at the same API locations, following our names and
 //! `$ref`s ([`apply`]), in our words ([`translate`]), editing the YAML in
-//! place so that every comment stays ([`edit`]). A change where our spec
-//! deviates, or already differed from the previous release, is a conflict:
-//! our side is kept and the conflict is listed, and kept in
+//! place so that every comment stays ([`edit`]). What an addition refers to
+//! is our component where one states the same facts, else the release's
+//! component carried under a name of ours ([`carry`]). A change where our
+//! spec deviates, or already differed from the previous release, is a
+//! conflict: our side is kept and the conflict is listed, and kept in
 //! `spec/vendor.lock`, for a person to settle.
 //!
 //! Then the SDK is regenerated, and the report gives the caller diff of our
-//! spec, the conflicts and the recorded responses that no longer fit. All or
-//! nothing: every file is prepared first, and nothing changes unless
-//! everything could; `--dry-run` writes nothing.
+//! spec, the conflicts, the recorded responses that no longer fit and the
+//! added operations no cassette records yet ([`uncovered`]). All or nothing:
+//! every file is prepared first, and nothing changes unless everything
+//! could; `--dry-run` writes nothing.
 
 mod apply;
+mod carry;
 mod edit;
 pub(crate) mod facts;
 mod identity;
@@ -23,6 +27,7 @@ mod lock;
 mod merge;
 mod misfits;
 mod translate;
+mod uncovered;
 
 #[cfg(test)]
 mod tests;
@@ -91,6 +96,12 @@ pub struct Report {
     pub redundant_deviations: Vec<String>,
     /// Facts the release does not state (ours alone) that an edit changed.
     pub consequences: Vec<String>,
+    /// Facts of added places that keep our deviation (`x-deviation`) rather
+    /// than the release's value: an added operation that uses our meta.
+    pub deviating: Vec<String>,
+    /// Operations the merge added that no cassette records yet, as
+    /// `NAME operationId (METHOD /path)`.
+    pub uncovered: Vec<String>,
     /// What changes for SDK callers.
     pub caller_diff: Option<diff::Report>,
     /// Recorded responses that no longer fit.
@@ -141,6 +152,8 @@ pub fn vendor(root: &Path, request: &Request<'_>) -> Result<Report> {
         conflicts: lock.get(name).map(|e| e.conflicts.clone()).unwrap_or_default(),
         redundant_deviations: Vec::new(),
         consequences: Vec::new(),
+        deviating: Vec::new(),
+        uncovered: Vec::new(),
         caller_diff: None,
         misfits: Vec::new(),
         files: Vec::new(),
@@ -223,6 +236,7 @@ pub fn vendor(root: &Path, request: &Request<'_>) -> Result<Report> {
     report.taken = applied.taken;
     report.edits = applied.edits;
     report.consequences = applied.consequences;
+    report.deviating = applied.deviating;
     report.conflicts = conflicts.clone();
     lock.insert(name.to_string(), entry(conflicts));
 
@@ -245,6 +259,7 @@ pub fn vendor(root: &Path, request: &Request<'_>) -> Result<Report> {
     })?;
     report.notes = plan.notes;
     let new_doc: Value = carts_openapi::parse(applied.text.as_bytes())?.doc;
+    report.uncovered = uncovered::uncovered(root, name, &ours_doc, &new_doc);
     let changes = diff::diff_docs(ours_doc, new_doc)?;
     report.caller_diff = Some(diff::report(changes, &diff::sdk_version(root)?));
     report.misfits = misfits::misfits(root, name, &staged_spec)?;
@@ -348,11 +363,16 @@ impl fmt::Display for Report {
             )?,
             Kind::Merged => writeln!(
                 f,
-                "{} merged into spec/{}.yaml: the release changes {} facts; {} taken, {} already ours, {} conflicts.",
+                "{} merged into spec/{}.yaml: the release changes {} facts; {} taken, {}{} already ours, {} conflicts.",
                 self.release.display(),
                 self.name,
                 self.upstream_changes,
                 self.taken.len(),
+                if self.deviating.is_empty() {
+                    String::new()
+                } else {
+                    format!("{} kept as our deviations say, ", self.deviating.len())
+                },
                 self.already.len(),
                 self.conflicts.len()
             )?,
@@ -404,6 +424,17 @@ impl fmt::Display for Report {
                 writeln!(f, "  {key}")?;
             }
         }
+        if !self.deviating.is_empty() {
+            writeln!(
+                f,
+                "\n{} facts the release adds are stated as our x-deviation says where an added place uses \
+                 our component, for example:",
+                self.deviating.len()
+            )?;
+            for key in self.deviating.iter().take(5) {
+                writeln!(f, "  {key}")?;
+            }
+        }
         if let Some(report) = &self.caller_diff {
             write!(f, "\nchanges for SDK callers:\n{}", diff::to_text(report))?;
         }
@@ -420,6 +451,16 @@ impl fmt::Display for Report {
                 for misfit in &self.misfits {
                     writeln!(f, "  {}: {}", misfit.cassette, misfit.reason)?;
                 }
+            }
+        }
+        if !self.uncovered.is_empty() {
+            writeln!(
+                f,
+                "\nnew operations without cassettes (the gate fails until each has a recorded success and \
+                 error; see contract-tests/cassettes/README.md):"
+            )?;
+            for operation in &self.uncovered {
+                writeln!(f, "  {operation}")?;
             }
         }
         for note in &self.notes {

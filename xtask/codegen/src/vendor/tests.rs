@@ -271,6 +271,18 @@ fn an_added_query_parameter_and_enum_value_follow_our_components() {
         "one edit for the shared enum, one for the parameter: {:?}",
         report.edits
     );
+    // The edit names the parameter by its full pointer, index included.
+    let list = "/paths/~1carts~1{cartId}/get/parameters";
+    let index = doc
+        .pointer(list)
+        .and_then(Value::as_array)
+        .and_then(|l| l.iter().position(|p| p["name"] == "currency_code"))
+        .unwrap();
+    assert!(
+        report.edits.contains(&format!("add parameter {list}/{index}")),
+        "{:?}",
+        report.edits
+    );
 }
 
 #[test]
@@ -468,4 +480,204 @@ fn an_additive_release_builds_the_sdk_and_the_contract_tests() {
         .status()
         .unwrap();
     assert!(status.success(), "the vendored workspace builds");
+}
+
+/// The release's shared components under the names it gives them.
+const RELEASE_META: &str = "metaCollection_open";
+const RELEASE_ERROR: &str = "ErrorResponse";
+
+/// A next release that adds `GET /carts/{cartId}/notes`, built the way real
+/// new operations are: its answer's `meta` is the release's shared meta
+/// component, its error answers the release's shared error body, and its
+/// `data` a component that is new in the release (which refers to itself and
+/// to another new one).
+fn add_cart_notes(doc: &mut Value) {
+    let schemas = doc["components"]["schemas"].as_object_mut().unwrap();
+    assert!(
+        schemas.contains_key(RELEASE_META) && schemas.contains_key(RELEASE_ERROR),
+        "the release still has the shared components the fixture uses"
+    );
+    schemas.insert(
+        "CartNote".into(),
+        json!({
+            "type": "object",
+            "description": "Upstream prose about a note.",
+            "title": "Cart Note",
+            "required": ["id", "text"],
+            "properties": {
+                "id": {"type": "integer", "example": 7},
+                "text": {"type": "string"},
+                "created_time": {"type": "string", "format": "date-time"},
+                "author": {"$ref": "#/components/schemas/cart_NoteAuthor"},
+                "replies": {"type": "array", "items": {"$ref": "#/components/schemas/CartNote"}}
+            }
+        }),
+    );
+    schemas.insert(
+        "cart_NoteAuthor".into(),
+        json!({"type": "object", "properties": {"name": {"type": "string"}, "staff": {"type": "boolean"}}}),
+    );
+    let error = |what: &str| {
+        json!({"description": what, "content": {"application/json": {"schema":
+            {"$ref": format!("#/components/schemas/{RELEASE_ERROR}")}}}})
+    };
+    doc["paths"]["/carts/{cartId}/notes"] = json!({
+        "parameters": [
+            {"$ref": "#/components/parameters/Accept"},
+            {"$ref": "#/components/parameters/cartId"}
+        ],
+        "get": {
+            "operationId": "getCartNotes",
+            "summary": "Upstream summary.",
+            "description": "Upstream description of notes.",
+            "tags": ["Notes"],
+            "responses": {
+                "200": {"description": "Upstream OK.", "content": {"application/json": {"schema": {
+                    "type": "object",
+                    "properties": {
+                        "data": {"type": "array", "items": {"$ref": "#/components/schemas/CartNote"}},
+                        "meta": {"$ref": format!("#/components/schemas/{RELEASE_META}")}
+                    }
+                }}}},
+                "401": error("Upstream unauthorized."),
+                "404": error("Upstream not found.")
+            }
+        }
+    });
+}
+
+/// Our component a `$ref` at `pointer` of `doc` names.
+fn referenced<'a>(doc: &'a Value, pointer: &str) -> &'a str {
+    doc.pointer(pointer)
+        .and_then(Value::as_str)
+        .and_then(|r| r.strip_prefix("#/components/schemas/"))
+        .unwrap_or_else(|| panic!("no schema reference at {pointer}"))
+}
+
+#[test]
+fn an_added_operation_uses_our_components_where_the_facts_match_and_carries_the_rest() {
+    let ws = workspace();
+    let before = ours(ws.path());
+    let report = vendor_change(ws.path(), add_cart_notes);
+    assert!(report.conflicts.is_empty(), "{report}");
+    assert!(
+        report
+            .edits
+            .contains(&"add operation GET /carts/{cartId}/notes".to_string()),
+        "{report}"
+    );
+    let after = ours(ws.path());
+    assert_kept(&before, &after);
+    let doc: Value = serde_yaml_ng::from_str(&after).unwrap();
+    let before_doc: Value = serde_yaml_ng::from_str(&before).unwrap();
+
+    // The shared parts refer to the components our spec already has for them, by our names.
+    let operation = "/paths/~1carts~1{cartId}~1notes/get";
+    let ok = format!("{operation}/responses/200/content/application~1json/schema");
+    let our_meta = referenced(&before_doc, "/components/schemas/CartResponse/properties/meta/$ref");
+    assert_eq!(referenced(&doc, &format!("{ok}/properties/meta/$ref")), our_meta);
+    let our_error = referenced(
+        &before_doc,
+        "/components/responses/BadRequest/content/application~1json/schema/$ref",
+    );
+    for status in ["401", "404"] {
+        let at = format!("{operation}/responses/{status}/content/application~1json/schema/$ref");
+        assert_eq!(referenced(&doc, &at), our_error, "{status}");
+    }
+    let schemas = |doc: &Value| -> Vec<String> {
+        doc["components"]["schemas"]
+            .as_object()
+            .unwrap()
+            .keys()
+            .cloned()
+            .collect()
+    };
+    assert!(
+        !schemas(&doc).iter().any(|s| s == RELEASE_META || s == RELEASE_ERROR),
+        "no copy of a shared component: {:?}",
+        schemas(&doc)
+    );
+
+    // The new component comes under a name of ours, with our one line, and brings its own.
+    let note_name = referenced(&doc, &format!("{ok}/properties/data/items/$ref")).to_string();
+    assert!(!schemas(&before_doc).contains(&note_name), "{note_name} is new");
+    let note = &doc["components"]["schemas"][&note_name];
+    let description = note["description"].as_str().unwrap();
+    assert!(
+        description.starts_with("Added by `cargo xtask vendor`") && description.contains("GET /carts/{cartId}/notes"),
+        "{description}"
+    );
+    assert!(!description.contains('\n'), "one line: {description}");
+    assert_eq!(note["required"], json!(["id", "text"]));
+    assert_eq!(
+        referenced(note, "/properties/replies/items/$ref"),
+        note_name,
+        "the cycle refers to the copy"
+    );
+    for carried in [&note_name, "CartNoteAuthor"] {
+        assert!(
+            report
+                .edits
+                .iter()
+                .any(|e| e.starts_with(&format!("add component /components/schemas/{carried} "))),
+            "the edit list names {carried}: {:?}",
+            report.edits
+        );
+    }
+    let author = referenced(note, "/properties/author/$ref");
+    assert_eq!(author, "CartNoteAuthor", "our names are UpperCamelCase");
+    assert!(
+        doc["components"]["schemas"][author]["description"]
+            .as_str()
+            .is_some_and(|d| d.starts_with("Added by `cargo xtask vendor`")),
+        "{:?}",
+        doc["components"]["schemas"][author]
+    );
+    for upstream in ["Upstream", "Cart Note"] {
+        assert!(!after.contains(upstream), "no upstream words: {upstream}");
+    }
+    assert!(
+        note["properties"]["id"].get("example").is_none() && note.get("title").is_none(),
+        "no upstream example or title: {note}"
+    );
+
+    // Our spec states the release's facts of the new operation, our deviations aside.
+    let facts = facts(&after);
+    let notes = "GET /carts/{}/notes response 200 application/json field";
+    assert_eq!(
+        value(&facts, &format!("{notes} data[].created_time type")),
+        Some(json!(["string"]))
+    );
+    assert_eq!(
+        value(&facts, &format!("{notes} data[].text required")),
+        Some(json!(true))
+    );
+    assert_eq!(
+        value(&facts, &format!("{notes} data[].author.staff type")),
+        Some(json!(["boolean"]))
+    );
+    assert!(
+        report.deviating.contains(&format!("{notes} meta type")),
+        "our meta's deviation (an empty list is accepted too) is kept and said: {report}"
+    );
+
+    // Generation from the merged spec gives exactly what vendoring wrote.
+    let generated = crate::generate::generate_sdk(ws.path(), true, false).unwrap();
+    assert!(generated.stale().is_empty(), "{generated}");
+    let code = std::fs::read_to_string(ws.path().join("sdk/src/generated/carts_v3.rs")).unwrap();
+    assert!(code.contains("pub fn get_cart_notes("), "the SDK has the operation");
+    assert!(code.contains(&format!("pub struct {note_name} ")), "and the type");
+
+    // No cassette records the new operation yet: the report says the gate will name it.
+    assert_eq!(
+        report.uncovered,
+        ["carts.v3 getCartNotes (GET /carts/{cartId}/notes)"],
+        "{report}"
+    );
+    assert!(
+        report
+            .to_string()
+            .contains("carts.v3 getCartNotes (GET /carts/{cartId}/notes)"),
+        "{report}"
+    );
 }

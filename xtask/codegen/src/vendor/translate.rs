@@ -2,16 +2,17 @@
 //! parameter, a response, a field) is copied as facts only. Descriptions,
 //! summaries, titles, examples and upstream `x-` extensions are dropped; the
 //! added place gets one factual line of ours, for a person to improve.
-//! References follow our component names where the release's component
-//! corresponds to one of ours; a component we do not have is copied under
-//! its own name.
+//! References follow our component where one states the release
+//! component's facts; a component we do not have is carried under a name of
+//! ours ([`Carrier`]).
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use anyhow::{Result, bail};
 use carts_openapi::{deref, escape, unescape};
 use serde_json::{Map, Value, json};
 
+use super::carry::{Carrier, Counterpart};
 use super::facts::{Facts, Kind, component_of};
 
 /// Keys that carry prose or examples, never copied.
@@ -29,13 +30,13 @@ const PROSE: &[&str] = &[
 pub struct Translator<'a> {
     theirs: &'a Value,
     /// The release's component names that correspond to ours.
+    #[cfg(test)]
     names: BTreeMap<String, String>,
-    /// Our component names.
-    ours: BTreeSet<String>,
     /// Our parameter components, as (name, location, facts) -> component.
     our_parameters: BTreeMap<String, Value>,
-    /// Components to add to our spec, by name, translated.
-    pub added: BTreeMap<String, Value>,
+    /// Where references to the release's components go, and the components
+    /// carried into our spec.
+    pub components: Carrier,
     /// The line added places get.
     pub note: String,
 }
@@ -60,7 +61,7 @@ impl<'a> Translator<'a> {
                     .or_default() += 1;
             }
         }
-        let names = votes
+        let names: BTreeMap<String, String> = votes
             .into_iter()
             .filter_map(|(theirs, counts)| {
                 let best = counts
@@ -78,17 +79,12 @@ impl<'a> Translator<'a> {
                     .collect()
             })
             .unwrap_or_default();
-        let ours = ours
-            .pointer("/components/schemas")
-            .and_then(Value::as_object)
-            .map(|m| m.keys().cloned().collect())
-            .unwrap_or_default();
         Self {
             theirs,
-            names,
-            ours,
+            #[cfg(test)]
+            names: names.clone(),
             our_parameters,
-            added: BTreeMap::new(),
+            components: Carrier::new(theirs, ours, names),
             note,
         }
     }
@@ -156,33 +152,30 @@ impl<'a> Translator<'a> {
     }
 
     /// Our reference for the release's `reference`: our component where one
-    /// corresponds, else a copy of theirs under its own name.
+    /// states its facts, else the release's component carried under a name
+    /// of ours, translated (the components it refers to carried the same way).
     fn reference(&mut self, reference: &str, depth: usize) -> Result<String> {
         let Some(name) = reference.strip_prefix("#/components/schemas/").map(unescape) else {
             bail!("reference {reference} does not name a schema component");
         };
-        if let Some(ours) = self.names.get(&name) {
-            return Ok(format!("#/components/schemas/{}", escape(ours)));
-        }
-        if !self.added.contains_key(&name) {
-            if self.ours.contains(&name) {
-                bail!(
-                    "the release's component {name} has no counterpart in our spec, and our spec already has a \
-                     different component of that name"
-                );
+        let Some(target) = self.theirs.pointer(&format!("/components/schemas/{}", escape(&name))) else {
+            bail!("reference {reference} leads nowhere in the release");
+        };
+        let ours = match self.components.counterpart(&name) {
+            Counterpart::Ours(ours) | Counterpart::Carried { name: ours, new: false } => ours,
+            Counterpart::Carried { name: ours, new: true } => {
+                // The name is reserved before the copy is translated, so a cycle ends.
+                match self.schema(target, depth + 1) {
+                    Ok(copy) => self.components.store(&ours, copy),
+                    Err(error) => {
+                        self.components.forget(&name);
+                        return Err(error);
+                    }
+                }
+                ours
             }
-            let Some(target) = self.theirs.pointer(&format!("/components/schemas/{}", escape(&name))) else {
-                bail!("reference {reference} leads nowhere in the release");
-            };
-            // Reserve the name before translating, so a cycle ends.
-            self.added.insert(name.clone(), Value::Null);
-            let mut copy = self.schema(&target.clone(), depth + 1)?;
-            if let Some(object) = copy.as_object_mut() {
-                object.insert("description".into(), json!(self.note));
-            }
-            self.added.insert(name.clone(), copy);
-        }
-        Ok(format!("#/components/schemas/{}", escape(&name)))
+        };
+        Ok(format!("#/components/schemas/{}", escape(&ours)))
     }
 
     /// A parameter of the release, facts only: a reference to our parameter
@@ -363,9 +356,13 @@ mod tests {
             .schema(&json!({"$ref": "#/components/schemas/Note"}), 0)
             .unwrap();
         assert_eq!(note, json!({"$ref": "#/components/schemas/Note"}));
+        // The carried copy keeps facts only; its description is written with it.
         assert_eq!(
-            translator.added["Note"],
-            json!({"type": "object", "description": "Added.", "properties": {"text": {"type": "string"}}})
+            translator.components.missing_in(&json!({"schema": note})),
+            [(
+                "Note".to_string(),
+                json!({"type": "object", "properties": {"text": {"type": "string"}}})
+            )]
         );
     }
 
