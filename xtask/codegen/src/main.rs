@@ -50,11 +50,15 @@ enum Command {
     /// What a spec change changes for Rust callers of the SDK, and the version bump it needs.
     Diff {
         /// The old spec file.
-        #[arg(required_unless_present = "rev")]
+        #[arg(required_unless_present_any = ["rev", "series"])]
         old: Option<PathBuf>,
         /// The new spec file.
-        #[arg(required_unless_present = "rev")]
+        #[arg(required_unless_present_any = ["rev", "series"])]
         new: Option<PathBuf>,
+        /// Compare each consecutive pair of these spec files instead (a release history, oldest
+        /// first): one report per pair, in one run.
+        #[arg(long, num_args = 2.., value_name = "FILE", conflicts_with_all = ["old", "new", "rev"])]
+        series: Vec<PathBuf>,
         /// Compare spec/ at this git revision with the working tree instead.
         #[arg(long, conflicts_with_all = ["old", "new"], value_name = "GITREV")]
         rev: Option<String>,
@@ -138,12 +142,58 @@ fn run_diff(
         DiffFormat::Json => emit(&format!("{}\n", serde_json::to_string_pretty(&diff::to_json(&report))?)),
         DiffFormat::Markdown => emit(&diff::to_markdown(&report)),
     }
+    fail_on_changes(std::slice::from_ref(&report), fail_on)
+}
+
+/// `diff --series`: each consecutive pair, in order. JSON is one array of
+/// `{old, new, report}`; text and Markdown put a heading before each report.
+fn run_diff_series(series: &[PathBuf], format: DiffFormat, fail_on: Option<FailOn>) -> Result<()> {
+    let version = diff::sdk_version(&generate::project_root())?;
+    let mut reports = Vec::new();
+    let mut json = Vec::new();
+    let mut text = String::new();
+    for pair in series.windows(2) {
+        let (old, new) = (&pair[0], &pair[1]);
+        let report = diff::report(diff::diff_files(old, new)?, &version);
+        match format {
+            DiffFormat::Text => text.push_str(&format!(
+                "== {} -> {}\n{}",
+                old.display(),
+                new.display(),
+                diff::to_text(&report)
+            )),
+            DiffFormat::Markdown => text.push_str(&format!(
+                "## `{}` to `{}`\n\n{}\n",
+                old.display(),
+                new.display(),
+                diff::to_markdown(&report)
+            )),
+            DiffFormat::Json => json.push(serde_json::json!({
+                "old": old.display().to_string(),
+                "new": new.display().to_string(),
+                "report": diff::to_json(&report),
+            })),
+        }
+        reports.push(report);
+    }
+    match format {
+        DiffFormat::Json => emit(&format!("{}\n", serde_json::to_string_pretty(&json)?)),
+        DiffFormat::Text | DiffFormat::Markdown => emit(&text),
+    }
+    fail_on_changes(&reports, fail_on)
+}
+
+fn fail_on_changes(reports: &[diff::Report], fail_on: Option<FailOn>) -> Result<()> {
     let threshold = match fail_on {
         None => return Ok(()),
         Some(FailOn::Breaking) => diff::Severity::Breaking,
         Some(FailOn::Additive) => diff::Severity::Additive,
     };
-    let failing = report.changes.iter().filter(|c| c.severity >= threshold).count();
+    let failing = reports
+        .iter()
+        .flat_map(|report| &report.changes)
+        .filter(|c| c.severity >= threshold)
+        .count();
     if failing > 0 {
         anyhow::bail!("{failing} change(s) at or above the --fail-on level");
     }
@@ -197,9 +247,16 @@ fn run(cli: Cli) -> Result<()> {
             old,
             new,
             rev,
+            series,
             format,
             fail_on,
-        } => run_diff(old, new, rev, format, fail_on),
+        } if series.is_empty() => run_diff(old, new, rev, format, fail_on),
+        Command::Diff {
+            series,
+            format,
+            fail_on,
+            ..
+        } => run_diff_series(&series, format, fail_on),
         Command::Vendor { file, name, dry_run } => {
             let today = chrono::Utc::now().format("%Y-%m-%d").to_string();
             let request = vendor::Request {

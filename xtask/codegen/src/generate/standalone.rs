@@ -4,7 +4,9 @@
 use std::collections::HashMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
-use std::time::Instant;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Mutex, PoisonError};
+use std::time::{Duration, Instant};
 
 use anyhow::Result;
 
@@ -90,10 +92,9 @@ pub fn generate_standalone(specs: &[PathBuf], out_dir: &Path, share_items: bool)
     let mut modules = Vec::new();
     let mut shared = (share_items && !single).then(SharedItems::default);
     let mut written: HashMap<String, String> = HashMap::new();
-    for spec_path in specs {
-        let started = Instant::now();
+    for (spec_path, (rendered, elapsed)) in specs.iter().zip(render_all(specs)) {
         let display = spec_path.display().to_string();
-        let rendered = match render(spec_path, &display, Flavour::Standalone, None) {
+        let (rendered, without_comments) = match rendered {
             Ok(rendered) => rendered,
             Err(error) if !single => {
                 report.failed.push((display, format!("{error:#}")));
@@ -102,7 +103,7 @@ pub fn generate_standalone(specs: &[PathBuf], out_dir: &Path, share_items: bool)
             Err(error) => return Err(error),
         };
         if !single {
-            match written.entry(code_without_comments(&rendered.code)?) {
+            match written.entry(without_comments) {
                 std::collections::hash_map::Entry::Occupied(first) => {
                     report.same_code.push((display, first.get().clone()));
                     continue;
@@ -141,7 +142,7 @@ pub fn generate_standalone(specs: &[PathBuf], out_dir: &Path, share_items: bool)
             rendered.types,
             rendered.lines,
             out_dir.join(&file).display(),
-            started.elapsed().as_millis()
+            elapsed.as_millis()
         ));
     }
     report.sharing = shared.map(|shared| shared.sharing());
@@ -173,6 +174,51 @@ pub fn generate_standalone(specs: &[PathBuf], out_dir: &Path, share_items: bool)
         write_atomically(&out_dir.join("src/lib.rs"), lib.as_bytes())?;
     }
     Ok(report)
+}
+
+/// Renders each spec in standalone flavour, on as many threads as there are
+/// cores (each spec is independent, and a history of them takes minutes on
+/// one): in order, each result with the code's tokens without doc comments
+/// (empty for one spec, which is not compared) and how long it took.
+fn render_all(specs: &[PathBuf]) -> Vec<(Result<(super::Rendered, String)>, Duration)> {
+    let one = |spec: &PathBuf| {
+        let started = Instant::now();
+        let rendered = render(spec, &spec.display().to_string(), Flavour::Standalone, None).and_then(|rendered| {
+            let without_comments = if specs.len() > 1 {
+                code_without_comments(&rendered.code)?
+            } else {
+                String::new()
+            };
+            Ok((rendered, without_comments))
+        });
+        (rendered, started.elapsed())
+    };
+    let threads = std::thread::available_parallelism()
+        .map_or(1, usize::from)
+        .min(specs.len());
+    if threads <= 1 {
+        return specs.iter().map(one).collect();
+    }
+    let next = AtomicUsize::new(0);
+    let results: Mutex<Vec<Option<_>>> = Mutex::new((0..specs.len()).map(|_| None).collect());
+    std::thread::scope(|scope| {
+        for _ in 0..threads {
+            scope.spawn(|| {
+                loop {
+                    let index = next.fetch_add(1, Ordering::Relaxed);
+                    let Some(spec) = specs.get(index) else { break };
+                    let result = one(spec);
+                    results.lock().unwrap_or_else(PoisonError::into_inner)[index] = Some(result);
+                }
+            });
+        }
+    });
+    results
+        .into_inner()
+        .unwrap_or_else(PoisonError::into_inner)
+        .into_iter()
+        .map(|result| result.expect("every spec is rendered by one of the threads"))
+        .collect()
 }
 
 /// The generated code's tokens without its doc comments (plain comments are
