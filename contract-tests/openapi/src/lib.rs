@@ -7,6 +7,8 @@
 //! - [`always_present`]: the mark of fields documented in every answer, and
 //!   the document that demands them;
 //! - [`document`]: loading a YAML or JSON file, with its sha256;
+//! - [`fields`](mod@fields): the one walk of a schema, every field with its
+//!   facts and the places that state them;
 //! - [`pointer`](mod@pointer): JSON pointers (RFC 6901) and `$ref` resolution;
 //! - [`operations`](mod@operations): operations, their parameters with path-level ones
 //!   merged in, path templates and documented responses;
@@ -17,15 +19,17 @@
 
 pub mod always_present;
 pub mod document;
+pub mod fields;
 pub mod json_schema;
 pub mod operations;
 pub mod pointer;
 
 pub use always_present::{ALWAYS_PRESENT, documented, is_identity_or_money, sdk_requires};
 pub use document::{Document, LoadError, hex, load, load_openapi, parse};
+pub use fields::{Field, Fields, fields};
 pub use json_schema::{self_contained, to_json_schema};
 pub use operations::{
     METHODS, Operation, Parameter, Status, match_path, operation_pointer, operations, parameters, response_for_status,
     template,
 };
-pub use pointer::{child, deref, escape, follow, resolve, unescape};
+pub use pointer::{child, component_of, deref, escape, follow, resolve, unescape};

@@ -67,6 +67,17 @@ pub struct Parameter {
 }
 
 impl Parameter {
+    /// The JSON pointer of its schema, references followed: where
+    /// [`Parameter::schema`] is in `doc` (the `schema` member's own pointer
+    /// when there is none).
+    pub fn schema_pointer(&self, doc: &Value) -> String {
+        let pointer = crate::pointer::child(&self.pointer, "schema");
+        match doc.pointer(&pointer) {
+            Some(schema) => follow(doc, schema, &pointer).1,
+            None => pointer,
+        }
+    }
+
     /// An array in the query sent as one comma-separated value (`style: form,
     /// explode: false`), as `include=a,b`.
     pub fn is_comma_separated(&self) -> bool {
@@ -267,6 +278,11 @@ mod tests {
         assert!(params[1].explode && !params[1].is_comma_separated());
         assert!(params[2].is_comma_separated());
         assert_eq!(params[2].pointer, "/components/parameters/Include");
+        assert_eq!(params[2].schema_pointer(&doc), "/components/parameters/Include/schema");
+        assert_eq!(
+            params[1].schema_pointer(&doc),
+            "/paths/~1carts~1{id}/parameters/1/schema"
+        );
     }
 
     #[test]

@@ -23,6 +23,12 @@ pub fn resolve<'a>(doc: &'a Value, reference: &str) -> Option<&'a Value> {
     doc.pointer(reference.strip_prefix('#')?)
 }
 
+/// The schema component a pointer is in (`Cart` for
+/// `/components/schemas/Cart/properties/id`), if it is in one.
+pub fn component_of(pointer: &str) -> Option<&str> {
+    pointer.strip_prefix("/components/schemas/")?.split('/').next()
+}
+
 /// How many references in a row [`deref`] follows before it gives up, so a
 /// cycle of references ends.
 const MAX_CHAIN: usize = 16;

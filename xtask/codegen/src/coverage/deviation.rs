@@ -4,34 +4,18 @@
 use serde_json::Value;
 
 /// The `x-deviation` of the node at `pointer` in `doc` (a parameter object, or a field's schema
-/// as written), looked for as the facts are gathered: after its `$ref`s, then in the
-/// `allOf`/`oneOf`/`anyOf` parts that make up the same field.
+/// as written), looked for as the facts are gathered: in the schemas that make up the field
+/// (after its `$ref`s, then its `allOf`/`oneOf`/`anyOf` members, depth first), by the shared
+/// schema walk. A parameter object has none of the keywords the walk follows: only its own
+/// counts.
 pub fn reason(doc: &Value, pointer: &str) -> Option<String> {
-    find(doc, doc.pointer(pointer)?, 0)
-}
-
-fn find(doc: &Value, node: &Value, depth: usize) -> Option<String> {
-    // A cycle of references or compositions ends here, as flattening ends it.
-    if depth > 40 {
-        return None;
-    }
-    let mut node = node;
-    let mut followed = Vec::new();
-    while let Some(reference) = node.get("$ref").and_then(Value::as_str) {
-        if followed.contains(&reference) {
-            return None;
-        }
-        followed.push(reference);
-        node = carts_openapi::resolve(doc, reference)?;
-    }
-    if let Some(reason) = node.get("x-deviation") {
-        return Some(reason.as_str().map_or_else(|| reason.to_string(), str::to_string));
-    }
-    ["allOf", "oneOf", "anyOf"]
-        .iter()
-        .filter_map(|key| node.get(*key).and_then(Value::as_array))
-        .flatten()
-        .find_map(|part| find(doc, part, depth + 1))
+    doc.pointer(pointer)?;
+    let walked = carts_openapi::fields(doc, pointer);
+    let reason = walked.fields.get("")?.parts.iter().find_map(|part| {
+        let schema = doc.pointer(&part.at)?;
+        schema.get("x-deviation")
+    })?;
+    Some(reason.as_str().map_or_else(|| reason.to_string(), str::to_string))
 }
 
 #[cfg(test)]

@@ -362,6 +362,31 @@ mod tests {
     }
 
     #[test]
+    fn a_parameter_enum_names_the_component_its_schema_refers_to() {
+        let (_, q, r) = base();
+        let param = json!({"name": "mode", "in": "query", "schema": {"$ref": "#/components/schemas/Mode"}});
+        let old = doc(param, q, r);
+        let mut new = old.clone();
+        new["components"]["schemas"]["Mode"]["enum"] = json!(["a"]);
+        let found = diff_docs(old, new).unwrap();
+        let details: Vec<&str> = found.iter().map(|c| c.detail.as_str()).collect();
+        assert_eq!(details, ["values \"b\" removed (Mode): their enum variants are gone"]);
+    }
+
+    #[test]
+    fn a_reference_that_leads_nowhere_is_an_error_naming_it() {
+        let (p, q, r) = base();
+        let mut dangling = r.clone();
+        dangling["properties"]["gone"] = json!({"$ref": "#/components/schemas/Gone"});
+        let error = diff_docs(doc(p.clone(), q.clone(), r), doc(p, q, dangling)).unwrap_err();
+        let error = format!("{error:#}");
+        assert!(
+            error.contains("/properties/gone/$ref: the reference leads nowhere"),
+            "{error}"
+        );
+    }
+
+    #[test]
     fn statuses_and_media_types() {
         let (p, q, r) = base();
         let old = doc(p, q, r);

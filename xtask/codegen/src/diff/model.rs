@@ -4,8 +4,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
-use anyhow::{Context, Result};
-use carts_openapi::{deref, operations, parameters, template};
+use anyhow::{Context, Result, bail};
+use carts_openapi::{child, component_of, follow, operations, parameters, template};
 use serde_json::Value;
 
 use crate::normalize;
@@ -74,8 +74,7 @@ pub(super) fn surface_of_doc(mut doc: Value) -> Result<BTreeMap<String, Operatio
         let object = doc.pointer(&op.pointer).cloned().unwrap_or_default();
         let mut params = BTreeMap::new();
         for param in parameters(&doc, &op.path, &op.method) {
-            let mut fields = BTreeMap::new();
-            flatten(&doc, &param.schema, "", false, None, &mut fields, 0, &mut Vec::new());
+            let mut fields = fields_of(&doc, &param.schema_pointer(&doc))?;
             let mut field = fields.remove("").unwrap_or_default();
             if let Some(items) = fields.remove("[]") {
                 field.types = field
@@ -93,14 +92,23 @@ pub(super) fn surface_of_doc(mut doc: Value) -> Result<BTreeMap<String, Operatio
                 },
             );
         }
-        let request = object
-            .get("requestBody")
-            .map(|b| deref(&doc, b))
-            .and_then(|b| body(&doc, b));
-        let success = object.pointer("/responses/2XX").map(|r| deref(&doc, r));
-        let response = success.and_then(|r| body(&doc, r));
+        let request = match object.get("requestBody") {
+            Some(b) => {
+                let (holder, at) = follow(&doc, b, &child(&op.pointer, "requestBody"));
+                body(&doc, holder, &at)?
+            }
+            None => None,
+        };
+        let success_pointer = child(&child(&op.pointer, "responses"), "2XX");
+        let success = object
+            .pointer("/responses/2XX")
+            .map(|r| follow(&doc, r, &success_pointer));
+        let response = match &success {
+            Some((holder, at)) => body(&doc, holder, at)?,
+            None => None,
+        };
         let statuses = success
-            .and_then(|r| r.get("x-documented-statuses"))
+            .and_then(|(r, _)| r.get("x-documented-statuses"))
             .and_then(Value::as_array)
             .map(|s| s.iter().filter_map(Value::as_str).map(str::to_string).collect())
             .unwrap_or_default();
@@ -121,136 +129,85 @@ pub(super) fn surface_of_doc(mut doc: Value) -> Result<BTreeMap<String, Operatio
     Ok(out)
 }
 
-fn body(doc: &Value, holder: &Value) -> Option<Body> {
-    let content = holder.get("content")?.as_object()?;
-    let (media, entry) = content
+/// The body `holder` (a request body or a response, at `pointer`) documents:
+/// its JSON content, else its first.
+fn body(doc: &Value, holder: &Value, pointer: &str) -> Result<Option<Body>> {
+    let Some(content) = holder.get("content").and_then(Value::as_object) else {
+        return Ok(None);
+    };
+    let Some((media, entry)) = content
         .iter()
         .find(|(media, _)| media.starts_with("application/json"))
-        .or_else(|| content.iter().next())?;
-    let mut fields = BTreeMap::new();
-    if let Some(schema) = entry.get("schema") {
-        flatten(doc, schema, "", false, None, &mut fields, 0, &mut Vec::new());
-    }
-    Some(Body {
+        .or_else(|| content.iter().next())
+    else {
+        return Ok(None);
+    };
+    let fields = if entry.get("schema").is_some() {
+        fields_of(doc, &child(&child(&child(pointer, "content"), media), "schema"))?
+    } else {
+        BTreeMap::new()
+    };
+    Ok(Some(Body {
         media: media.clone(),
         fields,
-    })
+    }))
 }
 
 pub(super) fn join(set: &BTreeSet<String>) -> String {
     set.iter().cloned().collect::<Vec<_>>().join("|")
 }
 
-/// Collects the fields below `prefix`, following references (the component
-/// a field is declared in becomes its owner) and folding compositions.
-#[allow(clippy::too_many_arguments)]
-fn flatten(
-    doc: &Value,
-    schema: &Value,
-    prefix: &str,
-    required: bool,
-    owner: Option<&str>,
-    out: &mut BTreeMap<String, Field>,
-    depth: usize,
-    stack: &mut Vec<String>,
-) {
-    if depth > 24 {
-        return;
+/// The fields of the schema at `pointer`, as the surface sees them: a
+/// field's types carry the formats that change its Rust type, and the
+/// component that declares it is its owner. A reference that leads nowhere
+/// or a schema too deep to walk is an error naming the place: the surface
+/// would silently lack the fields below it.
+fn fields_of(doc: &Value, pointer: &str) -> Result<BTreeMap<String, Field>> {
+    let walked = carts_openapi::fields(doc, pointer);
+    if let Some(at) = walked.dangling.first() {
+        bail!("at {at}: the reference leads nowhere in the document");
     }
-    // The field belongs to the type that declares it; what it refers to
-    // owns the fields below it.
-    let declared_in = owner.map(str::to_string);
-    let mut owner = owner.map(str::to_string);
-    let mut schema = schema;
-    let mut pushed = 0;
-    while let Some(reference) = schema.get("$ref").and_then(Value::as_str) {
-        if stack.iter().any(|r| r == reference) {
-            stack.truncate(stack.len() - pushed);
-            return;
-        }
-        stack.push(reference.to_string());
-        pushed += 1;
-        owner = reference.rsplit('/').next().map(str::to_string);
-        match carts_openapi::resolve(doc, reference) {
-            Some(target) => schema = target,
-            None => break,
-        }
+    if let Some(at) = walked.too_deep.first() {
+        bail!(
+            "at {at}: the schema is more than {} steps below {pointer}, deeper than the diff reads",
+            carts_openapi::fields::MAX_DEPTH
+        );
     }
-    let field = out.entry(prefix.to_string()).or_default();
-    field.required |= required;
-    if field.owner.is_none() {
-        field.owner = declared_in.or_else(|| owner.clone());
-    }
-    if schema.get("nullable").and_then(Value::as_bool) == Some(true) {
-        field.nullable = true;
-    }
-    if let Some(t) = schema.get("type").and_then(Value::as_str) {
-        let format = schema.get("format").and_then(Value::as_str);
-        // Formats that change the Rust type are part of the type.
-        let t = match (t, format) {
-            ("string", Some(f @ ("uuid" | "date-time" | "date"))) => format!("string:{f}"),
-            ("integer", Some(f @ ("int32" | "int64"))) => format!("integer:{f}"),
-            ("integer", _) => "integer:int64".to_string(),
-            (t, _) => t.to_string(),
-        };
-        field.types.insert(t);
-    } else if schema.get("properties").is_some() {
-        field.types.insert("object".into());
-    }
-    for value in schema.get("enum").and_then(Value::as_array).into_iter().flatten() {
-        field.values.insert(value.to_string());
-    }
-    let own_required: BTreeSet<&str> = schema
-        .get("required")
-        .and_then(Value::as_array)
-        .map(|r| r.iter().filter_map(Value::as_str).collect())
-        .unwrap_or_default();
-    for key in ["allOf", "oneOf", "anyOf"] {
-        for sub in schema.get(key).and_then(Value::as_array).into_iter().flatten() {
-            flatten(doc, sub, prefix, required, owner.as_deref(), out, depth + 1, stack);
-        }
-    }
-    for (name, sub) in schema
-        .get("properties")
-        .and_then(Value::as_object)
+    Ok(walked
+        .fields
         .into_iter()
-        .flatten()
-    {
-        let path = if prefix.is_empty() {
-            name.clone()
-        } else {
-            format!("{prefix}.{name}")
-        };
-        flatten(
-            doc,
-            sub,
-            &path,
-            own_required.contains(name.as_str()),
-            owner.as_deref(),
-            out,
-            depth + 1,
-            stack,
-        );
+        .map(|(path, field)| (path, surface_field(&field)))
+        .collect())
+}
+
+/// One walked field as the surface sees it.
+fn surface_field(field: &carts_openapi::Field) -> Field {
+    let types = field
+        .types
+        .iter()
+        .map(|t| {
+            // Formats that change the Rust type are part of the type.
+            match (t.name.as_str(), t.format.as_deref()) {
+                ("string", Some(f @ ("uuid" | "date-time" | "date"))) => format!("string:{f}"),
+                ("integer", Some(f @ ("int32" | "int64"))) => format!("integer:{f}"),
+                ("integer", _) => "integer:int64".to_string(),
+                (t, _) => t.to_string(),
+            }
+        })
+        .collect();
+    // The field belongs to the type that declares it; a field declared
+    // outside the components (inline in a body) belongs to what it refers to.
+    // The first of its schemas that names a component says which.
+    let owner = field
+        .parts
+        .iter()
+        .find_map(|part| component_of(&part.declared).or_else(|| component_of(&part.at)))
+        .map(str::to_string);
+    Field {
+        types,
+        required: field.required.is_some(),
+        nullable: field.nullable.is_some(),
+        values: field.values.iter().map(|v| v.value.to_string()).collect(),
+        owner,
     }
-    if let Some(items) = schema.get("items") {
-        flatten(
-            doc,
-            items,
-            &format!("{prefix}[]"),
-            false,
-            owner.as_deref(),
-            out,
-            depth + 1,
-            stack,
-        );
-    }
-    if let Some(extra) = schema.get("additionalProperties").filter(|e| e.is_object()) {
-        let path = if prefix.is_empty() {
-            "*".to_string()
-        } else {
-            format!("{prefix}.*")
-        };
-        flatten(doc, extra, &path, false, owner.as_deref(), out, depth + 1, stack);
-    }
-    stack.truncate(stack.len() - pushed);
 }

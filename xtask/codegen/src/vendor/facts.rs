@@ -5,14 +5,15 @@
 //! `METHOD /path/{}`), operation ids, parameters (presence, required, type,
 //! item type, enum values, style, explode), response statuses, body media
 //! types, and body fields (presence, type, required, nullable, enum values).
-//! `$ref`s are followed and compositions folded, so component names,
-//! descriptions and examples never count. One key per atomic fact, so that
-//! a three-way merge can decide key by key; `cargo xtask coverage` compares
-//! the same facts of a published spec and ours.
+//! `$ref`s are followed and compositions folded (by the one schema walk,
+//! [`carts_openapi::fields`]), so component names, descriptions and examples
+//! never count. One key per atomic fact, so that a three-way merge can decide
+//! key by key; `cargo xtask coverage` compares the same facts of a published
+//! spec and ours.
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use carts_openapi::{Status, child, follow, operations, parameters, template};
+use carts_openapi::{Field, Status, child, follow, operations, parameters, template};
 use serde_json::{Value, json};
 
 /// One fact: its value and where the document states it.
@@ -211,7 +212,7 @@ fn parameter_facts(
     let param_key = format!("{key} parameter {}:{name}", param.location);
     let deviates = op_deviates || param.object.get("x-deviation").is_some();
     let holder = entry_pointer(doc, operation, &param.name, &param.location).unwrap_or_default();
-    let schema_pointer = schema_pointer_of(doc, &param.pointer);
+    let schema_pointer = param.schema_pointer(doc);
     let place = |attribute: &str| Place {
         operation: operation.to_string(),
         node: param.pointer.clone(),
@@ -244,48 +245,33 @@ fn parameter_facts(
     );
     insert("style", json!(param.style), Kind::ParameterAttribute("style"), "");
     insert("explode", json!(param.explode), Kind::ParameterAttribute("explode"), "");
-    let mut fields = BTreeMap::new();
-    flatten(doc, &param.schema, &schema_pointer, "", &mut fields, Context::default());
-    if let Some(top) = fields.get("") {
+    let walked = carts_openapi::fields(doc, &schema_pointer);
+    if let Some(top) = walked.fields.get("") {
         insert(
             "type",
-            types_value(&top.types),
+            types_value(top),
             Kind::ParameterType { items: false },
-            top.type_at.as_deref().unwrap_or(&schema_pointer),
+            top.stated_type().map_or(schema_pointer.as_str(), |t| t.at.as_str()),
         );
-        for value in &top.enum_values {
-            insert(
-                &format!("enum {value}"),
-                json!(true),
-                Kind::ParameterEnum,
-                top.enum_at.as_deref().unwrap_or_default(),
-            );
+        for value in enum_values(top) {
+            insert(&format!("enum {value}"), json!(true), Kind::ParameterEnum, enum_at(top));
         }
     }
-    if let Some(items) = fields.get("[]") {
+    if let Some(items) = walked.fields.get("[]") {
         insert(
             "items type",
-            types_value(&items.types),
+            types_value(items),
             Kind::ParameterType { items: true },
-            items.type_at.as_deref().unwrap_or_default(),
+            type_at(items),
         );
-        for value in &items.enum_values {
+        for value in enum_values(items) {
             insert(
                 &format!("enum {value}"),
                 json!(true),
                 Kind::ParameterEnum,
-                items.enum_at.as_deref().unwrap_or_default(),
+                enum_at(items),
             );
         }
-    }
-}
-
-/// The pointer of a parameter's schema, references followed.
-fn schema_pointer_of(doc: &Value, param_pointer: &str) -> String {
-    let schema_pointer = child(param_pointer, "schema");
-    match doc.pointer(&schema_pointer) {
-        Some(schema) => follow(doc, schema, &schema_pointer).1,
-        None => schema_pointer,
     }
 }
 
@@ -338,231 +324,106 @@ fn body_facts(
                 deviates: op_deviates,
             },
         );
-        let Some(schema) = entry.get("schema") else { continue };
-        let mut fields = BTreeMap::new();
-        let context = Context::default();
-        flatten(doc, schema, &child(&entry_pointer, "schema"), "", &mut fields, context);
-        for (path, field) in fields {
-            let field_key = format!("{body_key} field {}", if path.is_empty() { "(body)" } else { &path });
+        if entry.get("schema").is_none() {
+            continue;
+        }
+        let walked = carts_openapi::fields(doc, &child(&entry_pointer, "schema"));
+        for (path, field) in &walked.fields {
+            let field_key = format!("{body_key} field {}", if path.is_empty() { "(body)" } else { path });
+            let holder = field.holder.clone().unwrap_or_default();
+            let children = children(doc, field);
+            let deviates = deviates(doc, field);
             let place = |attribute: &str| Place {
                 operation: operation.to_string(),
-                node: field.declared.clone(),
-                holder: field.holder.clone().unwrap_or_default(),
+                node: field.declared().to_string(),
+                holder: holder.clone(),
                 attribute: attribute.to_string(),
-                children: field.children.clone(),
+                children: children.clone(),
             };
             let fact = |value: Value, kind: Kind, attribute: &str| Fact {
                 value,
                 kind,
                 at: place(attribute),
-                deviates: field.deviates,
+                deviates,
             };
             facts.insert(field_key.clone(), fact(json!(true), Kind::Field, ""));
             facts.insert(
                 format!("{field_key} type"),
-                fact(
-                    types_value(&field.types),
-                    Kind::FieldType,
-                    field.type_at.as_deref().unwrap_or_default(),
-                ),
+                fact(types_value(field), Kind::FieldType, type_at(field)),
             );
             if !path.is_empty() {
                 facts.insert(
                     format!("{field_key} required"),
-                    fact(
-                        json!(field.required),
-                        Kind::FieldRequired,
-                        field.holder.as_deref().unwrap_or_default(),
-                    ),
+                    fact(json!(field.required.is_some()), Kind::FieldRequired, &holder),
                 );
             }
             facts.insert(
                 format!("{field_key} nullable"),
                 fact(
-                    json!(field.nullable),
+                    json!(field.nullable.is_some()),
                     Kind::FieldNullable,
-                    field.nullable_at.as_deref().unwrap_or(&field.resolved),
+                    field.nullable.as_deref().unwrap_or(field.resolved()),
                 ),
             );
-            for value in &field.enum_values {
+            for value in enum_values(field) {
                 facts.insert(
                     format!("{field_key} enum {value}"),
-                    fact(
-                        json!(true),
-                        Kind::FieldEnum,
-                        field.enum_at.as_deref().unwrap_or_default(),
-                    ),
+                    fact(json!(true), Kind::FieldEnum, enum_at(field)),
                 );
             }
         }
     }
 }
 
-fn types_value(types: &BTreeSet<String>) -> Value {
-    json!(types.iter().collect::<Vec<_>>())
+/// A field's JSON types (implied ones included), each once, in order.
+fn types_value(field: &Field) -> Value {
+    json!(field.type_names())
 }
 
-/// What flattening gathers about one field path.
-#[derive(Debug, Default)]
-struct FieldFacts {
-    types: BTreeSet<String>,
-    enum_values: BTreeSet<String>,
-    required: bool,
-    nullable: bool,
-    deviates: bool,
-    /// The schema as written in its parent (before `$ref`).
-    declared: String,
-    /// The schema after `$ref`s.
-    resolved: String,
-    /// The parent schema whose `properties` declares it.
-    holder: Option<String>,
-    type_at: Option<String>,
-    enum_at: Option<String>,
-    nullable_at: Option<String>,
-    children: Vec<String>,
+/// The schema that writes a field's type, or `""` when none does.
+fn type_at(field: &Field) -> &str {
+    field.stated_type().map_or("", |t| t.at.as_str())
 }
 
-/// What flattening carries down.
-#[derive(Debug, Clone, Default)]
-struct Context {
-    required: bool,
-    deviates: bool,
-    holder: Option<String>,
-    depth: usize,
-    refs: Vec<String>,
+/// A field's enum values as JSON text, each once, in order.
+fn enum_values(field: &Field) -> BTreeSet<String> {
+    field.values.iter().map(|v| v.value.to_string()).collect()
 }
 
-/// Collects the facts of `schema` (at `pointer`) under `prefix` into `out`.
-fn flatten(
-    doc: &Value,
-    schema: &Value,
-    pointer: &str,
-    prefix: &str,
-    out: &mut BTreeMap<String, FieldFacts>,
-    mut context: Context,
-) {
-    if context.depth > 40 {
-        return;
-    }
-    let declared = pointer.to_string();
-    // Follow references, refusing a cycle.
-    let mut schema = schema;
-    let mut at = pointer.to_string();
-    while let Some(reference) = schema.get("$ref").and_then(Value::as_str) {
-        if context.refs.iter().any(|r| r == reference) {
-            return;
-        }
-        context.refs.push(reference.to_string());
-        match (reference.strip_prefix('#'), carts_openapi::resolve(doc, reference)) {
-            (Some(target), Some(value)) => {
-                schema = value;
-                at = target.to_string();
-            }
-            _ => return,
-        }
-    }
-    if schema.get("x-deviation").is_some() {
-        context.deviates = true;
-    }
-    let field = out.entry(prefix.to_string()).or_insert_with(|| FieldFacts {
-        declared: declared.clone(),
-        resolved: at.clone(),
-        holder: context.holder.clone(),
-        ..FieldFacts::default()
-    });
-    field.required |= context.required;
-    field.deviates |= context.deviates;
-    if let Some(t) = schema.get("type").and_then(Value::as_str) {
-        field.types.insert(t.to_string());
-        field.type_at.get_or_insert_with(|| at.clone());
-    } else if schema.get("properties").is_some() || schema.get("additionalProperties").is_some() {
-        field.types.insert("object".into());
-    } else if schema.get("items").is_some() {
-        field.types.insert("array".into());
-    }
-    if schema.get("nullable").and_then(Value::as_bool) == Some(true) {
-        field.nullable = true;
-        field.nullable_at.get_or_insert_with(|| at.clone());
-    }
-    if let Some(values) = schema.get("enum").and_then(Value::as_array) {
-        field.enum_at.get_or_insert_with(|| at.clone());
-        for value in values {
-            field.enum_values.insert(value.to_string());
+/// The schema whose `enum` lists a field's values (the first that does), or
+/// `""`: an edit of the values edits that list.
+fn enum_at(field: &Field) -> &str {
+    field.values.first().map_or("", |v| v.at.as_str())
+}
+
+/// Whether our spec marks one of the schemas that make up the field as a
+/// deliberate deviation. A deviation belongs to the field that states it (and
+/// the compositions that make up that field); its children have their own.
+fn deviates(doc: &Value, field: &Field) -> bool {
+    field
+        .parts
+        .iter()
+        .any(|part| doc.pointer(&part.at).is_some_and(|s| s.get("x-deviation").is_some()))
+}
+
+/// Where a field's children are declared: its schemas with `properties`, and
+/// the object schemas that are not made of others (`allOf`), each once.
+fn children(doc: &Value, field: &Field) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for part in &field.parts {
+        let Some(schema) = doc.pointer(&part.at) else { continue };
+        let declares = schema.get("properties").is_some()
+            || (schema.get("type").and_then(Value::as_str) == Some("object") && schema.get("allOf").is_none());
+        if declares && !out.contains(&part.at) {
+            out.push(part.at.clone());
         }
     }
-    let declares_children = schema.get("properties").is_some()
-        || (schema.get("type").and_then(Value::as_str) == Some("object") && schema.get("allOf").is_none());
-    if declares_children && !field.children.contains(&at) {
-        field.children.push(at.clone());
-    }
-    let own_required: BTreeSet<&str> = schema
-        .get("required")
-        .and_then(Value::as_array)
-        .map(|r| r.iter().filter_map(Value::as_str).collect())
-        .unwrap_or_default();
-    let deeper = |context: &Context| Context {
-        depth: context.depth + 1,
-        ..context.clone()
-    };
-    // A deviation belongs to the field that states it (and the compositions that
-    // make up that field); its children have their own.
-    let child_context = |context: &Context| Context {
-        deviates: false,
-        ..deeper(context)
-    };
-    for key in ["allOf", "oneOf", "anyOf"] {
-        for (index, sub) in schema
-            .get(key)
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-            .enumerate()
-        {
-            let sub_pointer = format!("{}/{index}", child(&at, key));
-            flatten(doc, sub, &sub_pointer, prefix, out, deeper(&context));
-        }
-    }
-    for (name, sub) in schema
-        .get("properties")
-        .and_then(Value::as_object)
-        .into_iter()
-        .flatten()
-    {
-        let path = if prefix.is_empty() {
-            name.clone()
-        } else {
-            format!("{prefix}.{name}")
-        };
-        let mut next = child_context(&context);
-        next.required = own_required.contains(name.as_str());
-        next.holder = Some(at.clone());
-        flatten(doc, sub, &child(&child(&at, "properties"), name), &path, out, next);
-    }
-    if let Some(extra) = schema
-        .get("additionalProperties")
-        .filter(|e| e.as_object().is_some_and(|o| !o.is_empty()))
-    {
-        let path = if prefix.is_empty() {
-            "*".to_string()
-        } else {
-            format!("{prefix}.*")
-        };
-        let mut next = child_context(&context);
-        next.required = false;
-        next.holder = None;
-        flatten(doc, extra, &child(&at, "additionalProperties"), &path, out, next);
-    }
-    if let Some(items) = schema.get("items") {
-        let mut next = child_context(&context);
-        next.required = false;
-        next.holder = None;
-        flatten(doc, items, &child(&at, "items"), &format!("{prefix}[]"), out, next);
-    }
+    out
 }
 
 /// A component named by a pointer into `#/components/schemas/`, if it is one.
 pub fn component_of(pointer: &str) -> Option<&str> {
-    pointer.strip_prefix("/components/schemas/")?.split('/').next()
+    carts_openapi::component_of(pointer)
 }
 
 #[cfg(test)]
