@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # A service's build and its tests share what they compile: `cargo build`, then
 # `cargo test --no-run`, of the application whose manifest is given, each timed. Every crate the
-# build compiled (the SDK and its dependencies, the service's own) must be taken as it is by the
-# tests: a dev-dependency that turns on another feature of a shared crate makes Cargo compile that
-# crate, and everything above it, a second time. When that happens the check fails and names each
-# crate compiled again, with the features the tests added or dropped.
+# build compiled (the SDK and its dependencies; the service's own targets aside) must be taken as
+# it is by the tests: a dev-dependency that turns on another feature of a shared crate makes Cargo
+# compile that crate, and everything above it, a second time. When that happens the check fails
+# and names each crate compiled again, with the features the tests added or dropped.
 #
 # A crate counts as compiled again when the tests' `compiler-artifact` for it is not fresh, or
 # holds files other than the build's for the same crate and target. In an empty target directory
@@ -20,7 +20,7 @@ work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 
 # Runs one cargo command with JSON messages into $work/$1.json, shows its errors, and prints how
-# long it took.
+# long it took, how many units (crates and build scripts) it reported and how many it compiled.
 timed() {
     local out="$1" start end
     shift
@@ -32,13 +32,17 @@ timed() {
         exit 1
     fi
     end=$(date +%s%N)
-    echo "$name: cargo $*: $(((end - start) / 1000000)) ms"
+    local units compiled
+    units=$(grep -c '"reason":"compiler-artifact"' "$work/$out.json" || true)
+    compiled=$(grep '"reason":"compiler-artifact"' "$work/$out.json" | grep -c '"fresh":false' || true)
+    echo "$name: cargo $*: $(((end - start) / 1000000)) ms, $units units, $compiled of them compiled"
 }
 
 timed build build
 timed test test --no-run
 
-# One line per compiled unit: package id, target (kind and name), features, files, fresh.
+# One line per unit Cargo reported, compiled or fresh, but the application's own: package id,
+# target (kind and name), features, files, fresh.
 # Cargo writes each message on one line; the fields read here hold no nested objects.
 artifacts() {
     awk -v own="$manifest" '
@@ -48,12 +52,12 @@ artifacts() {
         }
         /"reason":"compiler-artifact"/ {
             if (field("\"manifest_path\":\"[^\"]*\"", 17) == own "\"") next
-            id = field("\"package_id\":\"[^\"]*\"", 13)
-            target = field("\"target\":\\{[^}]*\\}", 9)
+            id = field("\"package_id\":\"[^\"]*\"", 14)
+            target = field("\"target\":\\{[^}]*\\}", 10)
             kind = target; sub(/.*"kind":\[/, "", kind); sub(/\].*/, "", kind)
             tname = target; sub(/.*"name":"/, "", tname); sub(/".*/, "", tname)
             features = field("[,{]\"features\":\\[[^]]*\\]", 13)
-            files = field("\"filenames\":\\[[^]]*\\]", 12)
+            files = field("\"filenames\":\\[[^]]*\\]", 13)
             fresh = field("\"fresh\":(true|false)", 8)
             gsub(/"/, "", id); gsub(/"/, "", kind); gsub(/[]"[]/, "", features)
             print id "\t" kind ":" tname "\t" features "\t" files "\t" fresh
@@ -107,6 +111,12 @@ again=$(awk -F '\t' '
             print label(id) ":" (id in change ? change[id] : " the same features, compiled again for a crate it uses")
         }
     }' "$work/build.tsv" "$work/test.tsv" | sort)
+
+# The units of the tests that the build did not make (in an empty target directory, those the
+# tests compile): the simulator and what only it uses, and the crates compiled again.
+beyond=$(awk -F '\t' 'NR == FNR { files[$2 "\t" $4] = 1; next } !(($2 "\t" $4) in files)' \
+    "$work/build.tsv" "$work/test.tsv" | wc -l)
+echo "$name: the tests needed $beyond units (crates and build scripts) that the build had not made"
 
 if [ -n "$again" ]; then
     echo "$name: FAILED: the tests compiled again $(wc -l <<<"$again") crates of the build (features the tests added or dropped):" >&2
