@@ -180,7 +180,7 @@ impl StoreHandle {
             if store.live_cart(cart_id, now).is_none() {
                 return Err(AdminError::NotFound(format!("cart {cart_id}")));
             }
-            let token = Uuid::new_v4();
+            let token = crate::random::uuid();
             store.data.abandoned_carts.insert(token, cart_id);
             Ok(token)
         })?

@@ -189,7 +189,7 @@ impl Cart {
             line.quantity += quantity;
             return line.id;
         }
-        let id = Uuid::new_v4();
+        let id = crate::random::uuid();
         let product = resolved.product;
         self.items.push(ProductLine {
             id,

@@ -150,7 +150,7 @@ impl Journal {
 /// The salt of token fingerprints: random, made once per process, never written anywhere.
 fn salt() -> &'static [u8; 16] {
     static SALT: OnceLock<[u8; 16]> = OnceLock::new();
-    SALT.get_or_init(|| *uuid::Uuid::new_v4().as_bytes())
+    SALT.get_or_init(crate::random::bytes)
 }
 
 /// `#` and the first 12 hex digits of SHA-256 over the salt and `token`.

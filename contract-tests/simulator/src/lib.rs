@@ -43,6 +43,7 @@ mod metafields;
 mod money;
 mod pagination;
 mod pricing;
+mod random;
 mod rate_limit;
 mod redirects;
 mod requests;

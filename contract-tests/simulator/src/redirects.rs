@@ -35,12 +35,9 @@ impl fmt::Debug for RedirectUrls {
 pub(crate) struct RedirectKey([u8; 32]);
 
 impl RedirectKey {
-    /// A fresh key from the operating system's randomness (through UUID v4).
+    /// A fresh key from the operating system's randomness.
     pub fn random() -> Self {
-        let mut key = [0u8; 32];
-        key[..16].copy_from_slice(Uuid::new_v4().as_bytes());
-        key[16..].copy_from_slice(Uuid::new_v4().as_bytes());
-        Self(key)
+        Self(crate::random::bytes())
     }
 
     fn mac(&self, store_hash: &str, cart_id: Uuid, issued_ms: i64, nonce: u64) -> [u8; 16] {

@@ -6,7 +6,10 @@
 # 127.0.0.1 with both, and fails on any error or panic. Then `cargo tree` of each must hold
 # exactly one TLS stack (ring or aws-lc-rs), never both.
 #
-# Each application is its own workspace with its own Cargo.lock; both build into one target
+# Then a service that tests against the simulator (service/): its `cargo test` must compile
+# nothing of what its `cargo build` compiled (shared-build.sh), and its tests must pass.
+#
+# Each application is its own workspace with its own Cargo.lock; all three build into one target
 # directory under the project's (target/apps, or CARGO_TARGET_DIR), so what they share compiles
 # once. Run from anywhere: sdk/tests/apps/check.sh
 set -euo pipefail
@@ -32,4 +35,13 @@ for app in reqwest-default reqwest-no-tls; do
         failed=1
     fi
 done
+
+echo "-- service"
+service="$here/service/Cargo.toml"
+if ! "$here/shared-build.sh" "$service"; then
+    failed=1
+elif ! cargo test --quiet --locked --manifest-path "$service" --test checkout; then
+    echo "service: FAILED: its tests against the simulator" >&2
+    failed=1
+fi
 exit "$failed"

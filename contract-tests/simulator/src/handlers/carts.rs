@@ -86,7 +86,7 @@ pub(super) fn create(ctx: &Ctx<'_>, store: &mut Store) -> Result<Reply, ApiError
         return Err(ApiError::invalid(problems));
     }
 
-    let id = Uuid::new_v4();
+    let id = crate::random::uuid();
     let mut cart = Cart::new(id, ctx.now, customer_id, channel_id, currency);
     cart.locale = locale;
     line_items::add_all(

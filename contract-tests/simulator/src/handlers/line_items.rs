@@ -110,7 +110,7 @@ fn custom_line(request: CustomItemRequest, at: &str, problems: &mut Problems) ->
         );
     }
     Some(CustomLine {
-        id: Uuid::new_v4(),
+        id: crate::random::uuid(),
         sku: request.sku,
         name: name?,
         quantity: quantity?,
@@ -121,7 +121,7 @@ fn custom_line(request: CustomItemRequest, at: &str, problems: &mut Problems) ->
 
 fn gift_line(request: GiftCertificateRequest) -> GiftLine {
     GiftLine {
-        id: Uuid::new_v4(),
+        id: crate::random::uuid(),
         name: request.name,
         theme: request.theme,
         amount: request.amount,
