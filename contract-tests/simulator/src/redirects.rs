@@ -199,13 +199,13 @@ mod tests {
     #[test]
     fn a_token_checks_only_for_its_store_and_cart_and_lapses() {
         let key = RedirectKey::random();
-        let cart = Uuid::new_v4();
+        let cart = crate::random::uuid();
         let token = mint(&key, "store1", cart, 1_000, 42);
         assert_eq!(token.len(), 64);
         assert!(check(&key, "store1", cart, &token, 2_000).is_ok());
         assert_eq!(check(&key, "store2", cart, &token, 2_000), Err(Refusal::Invalid));
         assert_eq!(
-            check(&key, "store1", Uuid::new_v4(), &token, 2_000),
+            check(&key, "store1", crate::random::uuid(), &token, 2_000),
             Err(Refusal::Invalid)
         );
         assert_eq!(
