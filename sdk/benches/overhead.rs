@@ -3,26 +3,35 @@
 //!
 //! - **call**: `get_cart()` through the SDK against the same request made
 //!   with the same `reqwest::Client` and decoded into the same type, served
-//!   by one loopback server;
+//!   by one loopback server; then the SDK on the HTTP client it builds itself
+//!   (a user agent and timeouts) against reqwest on a client configured alike;
 //! - **decode**: decoding a cart answer into the SDK's types against decoding
 //!   the same bytes into `serde_json::Value`;
 //! - **floor**: serde_json reading the same bytes and building nothing
 //!   (`IgnoredAny`) against `serde_json::Value`: the least any decode with
 //!   serde_json costs.
 //!
-//! The two sides alternate in small batches (and which goes first alternates
-//! too), so that the machine's drift over a run does not decide; each round
-//! gives one ratio, and the median of the rounds is reported. The cart is the
-//! first argument's file (a whole `{"data": cart, "meta": {}}` answer), else
-//! a recorded answer of this repository.
+//! The two sides of a call alternate in two ways, printed side by side: in
+//! turns (one call of each side, then again) and in batches (all of one
+//! side's calls of the round, then the other's); which side starts alternates
+//! from round to round, so that the machine's drift over a run does not
+//! decide. Each call is timed on its own, and each round gives one ratio
+//! (see `rounds`); the median of the rounds is reported. The decodes alternate
+//! in batches. The cart is the first argument's file (a whole
+//! `{"data": cart, "meta": {}}` answer), else a recorded answer of this
+//! repository. `overhead_alternating` breaks the call's cost down.
 
 use std::time::{Duration, Instant};
 
 use bigcommerce_carts::carts::types::CartResponse;
 use bigcommerce_carts::{Client, RetryPolicy, Uuid};
+use rounds::{Order, compare};
 use tokio::net::TcpListener;
 
+mod rounds;
+
 const ROUNDS: usize = 41;
+const CALLS_PER_ROUND: usize = 200;
 const CALLS_PER_BATCH: usize = 100;
 const DECODES_PER_BATCH: usize = 2_000;
 const CART_ID: &str = "70a3788e-6b66-4091-b506-5f0086ecc99f";
@@ -115,32 +124,76 @@ async fn main() {
         .build()
         .expect("a client");
 
-    let sdk_batch = || async {
-        for _ in 0..CALLS_PER_BATCH {
-            let cart = sdk.carts().get_cart().cart_id(id).send().await.expect("an answer");
-            std::hint::black_box(cart.into_inner());
+    // The SDK on the HTTP client it builds itself, and reqwest on one
+    // configured the same way: a user agent, a connection timeout and a
+    // timeout for the whole request.
+    let sdk_own = Client::builder("bench", "bench-token")
+        .base_url(&base)
+        .retry(RetryPolicy::never())
+        .build()
+        .expect("a client");
+    let http_alike = bigcommerce_carts::http_client_builder()
+        .expect("TLS set-up")
+        .user_agent(bigcommerce_carts::USER_AGENT)
+        .connect_timeout(Duration::from_secs(10))
+        .timeout(bigcommerce_carts::DEFAULT_TIMEOUT)
+        .build()
+        .expect("an HTTP client");
+
+    let sdk_call = |sdk: &Client| {
+        let sdk = sdk.clone();
+        move || {
+            let sdk = sdk.clone();
+            async move {
+                let cart = sdk.carts().get_cart().cart_id(id).send().await.expect("an answer");
+                std::hint::black_box(cart.into_inner());
+            }
         }
     };
-    let raw_batch = || async {
-        for _ in 0..CALLS_PER_BATCH {
-            // What a caller of reqwest writes: the URL of this cart, the token, JSON.
-            let response = http
-                .get(format!("{base}/carts/{id}"))
-                .header("x-auth-token", "bench-token")
-                .header("accept", "application/json")
-                .send()
-                .await
-                .expect("an answer");
-            let bytes = response.bytes().await.expect("a body");
-            let cart: CartResponse = serde_json::from_slice(&bytes).expect("a cart");
-            std::hint::black_box(cart);
+    let raw_call = |http: &reqwest::Client| {
+        let (http, base) = (http.clone(), base.clone());
+        move || {
+            let (http, base) = (http.clone(), base.clone());
+            async move {
+                // What a careful caller of reqwest writes: the URL of this cart, the
+                // token, JSON; the body read whole and decoded from the bytes.
+                let response = http
+                    .get(format!("{base}/carts/{id}"))
+                    .header("x-auth-token", "bench-token")
+                    .header("accept", "application/json")
+                    .send()
+                    .await
+                    .expect("an answer");
+                let bytes = response.bytes().await.expect("a body");
+                let cart: CartResponse = serde_json::from_slice(&bytes).expect("a cart");
+                std::hint::black_box(cart);
+            }
         }
     };
-    // Warm up connections and caches on both sides.
-    sdk_batch().await;
-    raw_batch().await;
-    let (call, sdk_total, raw_total) = ratio(ROUNDS, sdk_batch, raw_batch).await;
-    let calls = (ROUNDS * CALLS_PER_BATCH) as f64;
+    // Warm up connections and caches on every side.
+    for _ in 0..CALLS_PER_ROUND {
+        sdk_call(&sdk)().await;
+        raw_call(&http)().await;
+        sdk_call(&sdk_own)().await;
+        raw_call(&http_alike)().await;
+    }
+    let turns = compare(
+        Order::Interleaved,
+        ROUNDS,
+        CALLS_PER_ROUND,
+        sdk_call(&sdk),
+        raw_call(&http),
+    )
+    .await;
+    let batches = compare(Order::Batched, ROUNDS, CALLS_PER_BATCH, sdk_call(&sdk), raw_call(&http)).await;
+    let own = compare(
+        Order::Interleaved,
+        ROUNDS,
+        CALLS_PER_ROUND,
+        sdk_call(&sdk_own),
+        raw_call(&http_alike),
+    )
+    .await;
 
     let typed = || async {
         for _ in 0..DECODES_PER_BATCH {
@@ -165,9 +218,19 @@ async fn main() {
 
     println!("cart: {source} ({} bytes)", body.len());
     println!(
-        "call:   SDK get_cart {:.1} µs, reqwest + the same typed decode {:.1} µs; median ratio {call:.3} ({ROUNDS} rounds of {CALLS_PER_BATCH} calls each)",
-        sdk_total.as_secs_f64() * 1e6 / calls,
-        raw_total.as_secs_f64() * 1e6 / calls,
+        "call, SDK / reqwest + the same typed decode, one client; median of {ROUNDS} rounds' ratios [quartiles], uninterrupted calls:"
+    );
+    println!(
+        "  in turns, {CALLS_PER_ROUND} calls a side a round:   {}",
+        rounds::summary(&turns)
+    );
+    println!(
+        "  in batches of {CALLS_PER_BATCH} calls a side:       {}",
+        rounds::summary(&batches)
+    );
+    println!(
+        "call, SDK on its own client / reqwest on one configured alike, in turns: {}",
+        rounds::summary(&own)
     );
     println!(
         "decode: typed {:.2} µs, serde_json::Value {:.2} µs; median ratio {decode:.3} ({ROUNDS} rounds of {DECODES_PER_BATCH} decodes each)",

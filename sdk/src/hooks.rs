@@ -4,8 +4,11 @@
 //! progenitor calls [`ClientHooks::pre`] on each built request and
 //! [`ClientHooks::exec`] to send it. Here they:
 //! - add `X-Auth-Token` (progenitor ignores `securitySchemes`);
-//! - send `Accept` and `Content-Type` as `application/json` (the specs declare
-//!   them as header parameters, which the generator's normalization drops);
+//! - send `Accept` as `application/json`, and `Content-Type` too on every
+//!   request but a `GET` or `HEAD` (the specs declare them as header
+//!   parameters, which the generator's normalization drops; they declare
+//!   `Content-Type` on no `GET`, which has no body to describe, and each
+//!   header a call sends costs both ends time);
 //! - join array query parameters documented as `style: form, explode: false`
 //!   (`include`) into one comma-separated value, where progenitor repeats the
 //!   key;
@@ -21,6 +24,7 @@
 //!   [`crate::limit`]).
 
 use progenitor_client::{ClientHooks, ClientInfo, OperationInfo};
+use reqwest::Method;
 use reqwest::header::{ACCEPT, CONTENT_LENGTH, CONTENT_TYPE, HeaderName, HeaderValue};
 
 use crate::auth::AccessToken;
@@ -143,7 +147,10 @@ pub(crate) fn prepare(
         headers.insert(X_AUTH_TOKEN, token.header_value());
     }
     headers.entry(ACCEPT).or_insert(JSON);
-    headers.entry(CONTENT_TYPE).or_insert(JSON);
+    let method = request.method();
+    if method != Method::GET && method != Method::HEAD {
+        request.headers_mut().entry(CONTENT_TYPE).or_insert(JSON);
+    }
 
     if !comma_separated.iter().any(|(op, _)| *op == operation_id) {
         return;
@@ -265,6 +272,18 @@ mod tests {
         prepare(&inner, &mut req, "getCart", &[("createCart", "include")]);
         assert_eq!(req.url().query(), Some("include=a&include=b"));
         assert!(req.headers().get("x-auth-token").is_none());
+    }
+
+    #[test]
+    fn a_get_carries_no_content_type() {
+        let inner = Inner::new(Some(AccessToken::new("token-1").unwrap()), RetryPolicy::default(), 1024);
+        let mut get = reqwest::Request::new(reqwest::Method::GET, "https://h/v3/carts/1".parse().unwrap());
+        prepare(&inner, &mut get, "getCart", &[]);
+        assert_eq!(get.headers()[ACCEPT], "application/json");
+        assert!(get.headers().get(CONTENT_TYPE).is_none());
+        let mut delete = reqwest::Request::new(reqwest::Method::DELETE, "https://h/v3/carts/1".parse().unwrap());
+        prepare(&inner, &mut delete, "deleteCart", &[]);
+        assert_eq!(delete.headers()[CONTENT_TYPE], "application/json");
     }
 
     #[tokio::test]

@@ -293,3 +293,29 @@ async fn a_value_a_builder_cannot_send_is_named_with_its_parameter_and_type() {
     );
     assert!(server.received_requests().await.unwrap().is_empty(), "nothing was sent");
 }
+
+#[tokio::test]
+async fn a_get_sends_the_token_and_accept_and_no_content_type() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path(format!("/carts/{CART_ID}")))
+        .respond_with(ResponseTemplate::new(200).set_body_json(cart_body()))
+        .mount(&server)
+        .await;
+    let cart = client(&server)
+        .await
+        .carts()
+        .get_cart()
+        .cart_id(CART_ID.parse::<uuid::Uuid>().unwrap())
+        .send()
+        .await
+        .unwrap()
+        .into_inner()
+        .data;
+    assert_eq!(cart.id.to_string(), CART_ID);
+    let request = sent(&server, "GET", &format!("/carts/{CART_ID}")).await;
+    assert_eq!(request.headers["x-auth-token"], "token-for-tests");
+    assert_eq!(request.headers["accept"], "application/json");
+    // A GET has no body to describe; the specs declare no Content-Type on one.
+    assert!(request.headers.get("content-type").is_none(), "{:?}", request.headers);
+}
