@@ -376,25 +376,25 @@ fn rewrite(
 ) {
     let old = std::mem::take(items);
     for (index, mut item) in old.into_iter().enumerate() {
-        if let Some(place) = owners.get(&(scope.clone(), index)) {
-            if let Some(earlier) = replaced.get(place) {
-                if definition(&item).is_some() && place.0 == *scope {
-                    let path: Vec<&str> = std::iter::once(earlier.as_str())
-                        .chain(place.0.iter().map(String::as_str))
-                        .chain(std::iter::once(place.1.as_str()))
-                        .collect();
-                    let reexport = format!("pub use crate::{};", path.join("::"));
-                    items.push(syn::parse_str(&reexport).expect("a path of identifiers parses"));
-                }
-                continue;
+        if let Some(place) = owners.get(&(scope.clone(), index))
+            && let Some(earlier) = replaced.get(place)
+        {
+            if definition(&item).is_some() && place.0 == *scope {
+                let path: Vec<&str> = std::iter::once(earlier.as_str())
+                    .chain(place.0.iter().map(String::as_str))
+                    .chain(std::iter::once(place.1.as_str()))
+                    .collect();
+                let reexport = format!("pub use crate::{};", path.join("::"));
+                items.push(syn::parse_str(&reexport).expect("a path of identifiers parses"));
             }
+            continue;
         }
-        if let Item::Mod(module) = &mut item {
-            if let Some((_, content)) = &mut module.content {
-                scope.push(module.ident.to_string());
-                rewrite(content, scope, owners, replaced);
-                scope.pop();
-            }
+        if let Item::Mod(module) = &mut item
+            && let Some((_, content)) = &mut module.content
+        {
+            scope.push(module.ident.to_string());
+            rewrite(content, scope, owners, replaced);
+            scope.pop();
         }
         items.push(item);
     }
