@@ -43,7 +43,8 @@ pub enum Severity {
 }
 
 impl Severity {
-    fn as_str(self) -> &'static str {
+    /// The severity as the reports write it.
+    pub fn as_str(self) -> &'static str {
         match self {
             Severity::Cosmetic => "cosmetic",
             Severity::Additive => "additive",
