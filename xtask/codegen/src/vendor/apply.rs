@@ -14,7 +14,7 @@ use serde_json::{Value, json};
 
 use super::edit::YamlDocument;
 use super::facts::{Fact, Facts, Kind, extract};
-use super::merge::{Change, Conflict, parent_key};
+use super::merge::{Change, Conflict, member_for, parent_key};
 use super::translate::Translator;
 
 /// What applying the accepted changes did.
@@ -513,7 +513,14 @@ fn edit_for(sides: &Sides<'_>, change: &Change) -> Result<Edit> {
             let holder = match parent.at.children.as_slice() {
                 [one] => one.clone(),
                 [] => bail!("our parent field is not an object with properties"),
-                _ => bail!("our parent field is a union of several objects; which one takes the field is a choice"),
+                _ => parent_key(key)
+                    .and_then(|parent| member_for(sides.theirs_facts, sides.ours_facts, &parent))
+                    .ok_or_else(|| {
+                        anyhow!(
+                            "our parent field is a union of several objects, none of which alone declares the \
+                             release's other fields there; which one takes the field is a choice"
+                        )
+                    })?,
             };
             let required = sides
                 .theirs_facts
@@ -766,6 +773,67 @@ fn ensure_mapping(document: &YamlDocument, at: &str) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::vendor::merge_release;
+
+    /// A spec whose one operation answers with `answer`, with `schemas` as its components.
+    fn spec(answer: Value, schemas: Value) -> Value {
+        json!({
+            "openapi": "3.0.3",
+            "info": {"title": "t", "version": "1"},
+            "paths": {"/carts/{id}": {"delete": {"operationId": "deleteItem", "responses": {"200": {
+                "description": "ok", "content": {"application/json": {"schema": answer}}
+            }}}}},
+            "components": {"schemas": schemas}
+        })
+    }
+
+    /// The release's bare cart, with `fields`.
+    fn bare(fields: Value) -> Value {
+        spec(
+            json!({"$ref": "#/components/schemas/Cart_Full"}),
+            json!({"Cart_Full": {"type": "object", "properties": fields}}),
+        )
+    }
+
+    /// Ours: the bare cart or the wrapped one, a deviation, with `fields` in the cart.
+    fn ours(fields: Value) -> String {
+        block_yaml_of(&spec(
+            json!({"$ref": "#/components/schemas/DeleteAnswer"}),
+            json!({
+                "DeleteAnswer": {"x-deviation": "both shapes arrive", "anyOf": [
+                    {"$ref": "#/components/schemas/Wrapped"}, {"$ref": "#/components/schemas/Cart"}]},
+                "Wrapped": {"type": "object", "required": ["data"], "properties": {
+                    "data": {"$ref": "#/components/schemas/Cart"}}},
+                "Cart": {"type": "object", "properties": fields}
+            }),
+        ))
+    }
+
+    fn block_yaml_of(doc: &Value) -> String {
+        super::super::edit::block_yaml(doc)
+    }
+
+    #[test]
+    fn a_field_added_under_a_deviating_union_goes_to_the_member_that_holds_its_siblings() {
+        let without = json!({"id": {"type": "string"}});
+        let with = json!({"id": {"type": "string"}, "version": {"type": "integer"}});
+        let (old, new) = (bare(without.clone()), bare(with.clone()));
+        // Forward: the release adds the field; our bare cart takes it, and the wrapped one with it.
+        let text = ours(without.clone());
+        let doc = carts_openapi::parse(text.as_bytes()).unwrap().doc;
+        let merged = merge_release(&old, &new, &text, &doc, "today").unwrap();
+        assert!(merged.conflicts.is_empty(), "{:?}", merged.conflicts);
+        let after = carts_openapi::parse(merged.text.as_bytes()).unwrap().doc;
+        assert_eq!(
+            after.pointer("/components/schemas/Cart/properties/version/type"),
+            Some(&json!("integer"))
+        );
+        assert_eq!(merged.edits, ["add field /components/schemas/Cart/properties/version"]);
+        // Back: the release removes it again, and our spec is as it was.
+        let merged_back = merge_release(&new, &old, &merged.text, &after, "today").unwrap();
+        assert!(merged_back.conflicts.is_empty(), "{:?}", merged_back.conflicts);
+        assert_eq!(merged_back.text, text);
+    }
 
     #[test]
     fn an_added_field_is_named_by_its_pointer_as_written() {
