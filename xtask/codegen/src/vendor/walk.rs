@@ -436,3 +436,107 @@ impl fmt::Display for WalkReport {
         writeln!(f, "took {:.1} s", self.elapsed.as_secs_f64())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+    use crate::generate::project_root;
+
+    /// The published history the repository keeps.
+    fn history() -> PathBuf {
+        project_root().join("spec/upstream/history/carts.v3-history.tar.xz")
+    }
+
+    #[test]
+    fn the_published_history_walks_back_and_forward_to_the_spec_we_started_with() {
+        // From September 2024: every release since the August 2024 restructuring, which
+        // `.ci/run` walks too (it takes minutes in a debug build).
+        let report = walk(
+            &project_root(),
+            &WalkRequest {
+                history: &history(),
+                name: "carts.v3",
+                from: "2024-09",
+                generate: false,
+                out: None,
+            },
+        )
+        .unwrap();
+        let back = report.steps.iter().filter(|s| s.direction == Direction::Back).count();
+        assert!(back >= 10, "{report}");
+        assert_eq!(report.steps.len(), 2 * back, "{report}");
+        assert_eq!(report.failed(), 0, "{report}");
+        assert!(report.ending.same(), "{report}");
+        // Every release of the walk changes only facts our spec follows.
+        assert_eq!(report.conflicts(), 0, "{report}");
+        assert!(report.steps.iter().map(|s| s.taken).sum::<usize>() > 0, "{report}");
+    }
+
+    #[test]
+    fn the_ending_names_every_fact_and_deviation_that_did_not_come_back() {
+        let start = json!({
+            "openapi": "3.0.3", "info": {"title": "t", "version": "1"},
+            "paths": {"/c": {"get": {"operationId": "getC", "responses": {"200": {"description": "ok",
+                "content": {"application/json": {"schema": {"$ref": "#/components/schemas/C"}}}}}}}},
+            "components": {"schemas": {"C": {"type": "object", "properties": {
+                "id": {"type": "integer", "x-deviation": "whole"}, "v": {"type": "integer"}}}}}
+        });
+        assert!(compare(&start, &start).unwrap().same());
+        let mut end = start.clone();
+        end["components"]["schemas"]["C"]["properties"] = json!({"id": {"type": "integer"}});
+        let ending = compare(&start, &end).unwrap();
+        assert!(
+            ending
+                .facts
+                .iter()
+                .any(|f| f.starts_with("GET /c response 200 application/json field v: true -> absent")),
+            "{:?}",
+            ending.facts
+        );
+        assert!(
+            ending
+                .facts
+                .iter()
+                .any(|f| f.ends_with("field id: true (x-deviation) -> true")),
+            "{:?}",
+            ending.facts
+        );
+        assert_eq!(ending.deviations_lost, ["/components/schemas/C/properties/id"]);
+        assert!(
+            ending.caller.iter().any(|c| c.kind == "field.removed"),
+            "{:?}",
+            ending.caller
+        );
+    }
+
+    #[test]
+    fn releases_are_ordered_by_their_date_and_the_start_must_be_among_them() {
+        let dir = tempfile::tempdir().unwrap();
+        let release = |title: &str| format!("openapi: 3.0.3\ninfo:\n  title: {title}\n  version: '1'\npaths: {{}}\n");
+        for (file, title) in [
+            ("carts.v3.20240102.bbbb.yml", "b"),
+            ("carts.v3.20231231.cccc.yml", "a"),
+            ("notes.txt", "x"),
+        ] {
+            std::fs::write(dir.path().join(file), release(title)).unwrap();
+        }
+        let found = releases(dir.path(), "carts.v3").unwrap();
+        let files: Vec<&str> = found.iter().map(|r| r.file.as_str()).collect();
+        assert_eq!(files, ["carts.v3.20231231.cccc.yml", "carts.v3.20240102.bbbb.yml"]);
+        let error = walk(
+            &project_root(),
+            &WalkRequest {
+                history: dir.path(),
+                name: "carts.v3",
+                from: "2023-01",
+                generate: false,
+                out: None,
+            },
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(error.contains("spec/upstream/carts.v3.yml) is not in"), "{error}");
+    }
+}
