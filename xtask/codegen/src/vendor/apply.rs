@@ -814,6 +814,36 @@ mod tests {
     }
 
     #[test]
+    fn a_conflict_at_a_deviation_says_so() {
+        let (old, new) = (
+            bare(json!({"id": {"type": "string"}, "n": {"type": "string"}})),
+            bare(json!({"id": {"type": "number"}, "n": {"type": "number"}})),
+        );
+        // Ours states both otherwise; only `id` is marked as a deviation.
+        let text = ours(json!({
+            "id": {"type": "integer", "x-deviation": "a whole number"},
+            "n": {"type": "boolean"}
+        }));
+        let doc = carts_openapi::parse(text.as_bytes()).unwrap().doc;
+        let merged = merge_release(&old, &new, &text, &doc, "today").unwrap();
+        let reason = |field: &str| {
+            merged
+                .conflicts
+                .iter()
+                .find(|c| c.fact == format!("DELETE /carts/{{}} response 200 application/json field {field} type"))
+                .map(|c| c.reason.clone())
+                .unwrap_or_else(|| panic!("no conflict at {field}: {:?}", merged.conflicts))
+        };
+        assert!(
+            reason("id").starts_with("our spec deviates here (x-deviation)"),
+            "{}",
+            reason("id")
+        );
+        assert_eq!(reason("n"), "our spec already differed from the previous release here");
+        assert_eq!(merged.text, text, "our side is kept");
+    }
+
+    #[test]
     fn a_field_added_under_a_deviating_union_goes_to_the_member_that_holds_its_siblings() {
         let without = json!({"id": {"type": "string"}});
         let with = json!({"id": {"type": "string"}, "version": {"type": "integer"}});

@@ -303,11 +303,15 @@ pub(crate) fn merge_release(
             // It went with what held it (a removed operation).
             continue;
         }
-        conflicts.push(apply::conflict(
-            &sides,
-            change,
-            "our spec already differed from the previous release here",
-        ));
+        // Our value differs from both releases': where our spec marks the place (or the place
+        // above it, as the merge guards it) with `x-deviation`, that deviation is why.
+        let reason = if merge::guarded(&base_facts, &ours_facts, &change.key) {
+            "our spec deviates here (x-deviation) and already differed from the previous release; a person \
+             decides whether the deviation still holds"
+        } else {
+            "our spec already differed from the previous release here"
+        };
+        conflicts.push(apply::conflict(&sides, change, reason));
     }
     Ok(Merged {
         text: applied.text,
