@@ -439,6 +439,15 @@ fn edit_for(sides: &Sides<'_>, change: &Change) -> Result<Edit> {
                         .iter()
                         .find(|(k, f)| k.starts_with(&format!("{prefix} enum ")) && !f.at.attribute.is_empty())
                         .map(|(_, f)| f.at.attribute.clone())
+                        .or_else(|| {
+                            // No value is listed (the release dropped them all before): the list
+                            // goes into the schema that states the type, an array parameter's items'.
+                            [format!("{prefix} items type"), format!("{prefix} type")]
+                                .iter()
+                                .find_map(|k| sides.ours_facts.get(k))
+                                .map(|f| f.at.attribute.clone())
+                                .filter(|at| !at.is_empty())
+                        })
                         .ok_or_else(|| anyhow!("our spec lists no values here to add to"))?;
                     Ok(Edit::Push {
                         at: child(&at, "enum"),
@@ -720,8 +729,22 @@ fn perform(document: &YamlDocument, edit: &Edit, sides: &Sides<'_>, translator: 
             }
             Ok(())
         }
-        Edit::Push { at, value } => document.push(at, value),
-        Edit::RemoveItem { at, value } => document.remove_item(at, value),
+        Edit::Push { at, value } => {
+            let before: Value = carts_openapi::parse(document.text().as_bytes())?.doc;
+            document.push(at, value)?;
+            match at.strip_suffix("/enum") {
+                Some(schema) => name_added_value(document, &before, schema, value),
+                None => Ok(()),
+            }
+        }
+        Edit::RemoveItem { at, value } => {
+            let before: Value = carts_openapi::parse(document.text().as_bytes())?.doc;
+            document.remove_item(at, value)?;
+            match at.strip_suffix("/enum") {
+                Some(schema) => retire_name(document, &before, schema, value),
+                None => Ok(()),
+            }
+        }
         Edit::RemoveEntry { at } => {
             let (list, index) = at.rsplit_once('/').ok_or_else(|| anyhow!("{at} is no list entry"))?;
             document.remove_index(list, index.parse().context("a list index")?)
@@ -757,6 +780,95 @@ fn perform(document: &YamlDocument, edit: &Edit, sides: &Sides<'_>, translator: 
                 }
             }
         }
+    }
+}
+
+/// Our Rust names of a schema's enum values, in the order of its `enum`.
+const VARNAMES: &str = "x-enum-varnames";
+/// Our names of values the release no longer lists, by value, so that a
+/// value that comes back gets its name back.
+const RETIRED: &str = "x-enum-varnames-retired";
+
+/// The key a value has in [`RETIRED`]: a string as it is, else its JSON.
+fn value_key(value: &Value) -> String {
+    value.as_str().map(str::to_string).unwrap_or_else(|| value.to_string())
+}
+
+/// After the enum value `value` was added to the schema at `schema`: gives
+/// it a name in our `x-enum-varnames` when the schema names its values (the
+/// name it had before the release dropped it, else one made from the value),
+/// so that the names follow the values.
+fn name_added_value(document: &YamlDocument, before: &Value, schema: &str, value: &Value) -> Result<()> {
+    let Some(node) = before.pointer(schema) else {
+        return Ok(());
+    };
+    let names: Vec<String> = node
+        .get(VARNAMES)
+        .and_then(Value::as_array)
+        .map(|n| n.iter().filter_map(Value::as_str).map(str::to_string).collect())
+        .unwrap_or_default();
+    let listed = node.get("enum").and_then(Value::as_array).map_or(0, Vec::len);
+    let key = value_key(value);
+    let retired = node.get(RETIRED).and_then(|r| r.get(&key)).and_then(Value::as_str);
+    // Values are named when the schema names them; a schema whose values all went keeps the
+    // names in [`RETIRED`] only.
+    if names.is_empty() && (listed > 0 || retired.is_none()) {
+        return Ok(());
+    }
+    let name = match retired {
+        Some(name) => name.to_string(),
+        None => {
+            let mut base = heck::AsUpperCamelCase(&key).to_string();
+            if !base.starts_with(|c: char| c.is_ascii_alphabetic()) {
+                base = format!("Value{base}");
+            }
+            let mut name = base.clone();
+            let mut number = 2;
+            while names.contains(&name) {
+                name = format!("{base}{number}");
+                number += 1;
+            }
+            name
+        }
+    };
+    document.push(&child(schema, VARNAMES), &json!(name))?;
+    if retired.is_some() {
+        let left = node.get(RETIRED).and_then(Value::as_object).map_or(0, |m| m.len());
+        if left == 1 {
+            document.remove(schema, RETIRED)?;
+        } else {
+            document.remove(&child(schema, RETIRED), &key)?;
+        }
+    }
+    Ok(())
+}
+
+/// After the enum value `value` was removed from the schema at `schema`:
+/// removes its name from our `x-enum-varnames` and keeps it in
+/// `x-enum-varnames-retired`, so the names still follow the values and a
+/// value that comes back is named as before.
+fn retire_name(document: &YamlDocument, before: &Value, schema: &str, value: &Value) -> Result<()> {
+    let Some(node) = before.pointer(schema) else {
+        return Ok(());
+    };
+    let index = node
+        .get("enum")
+        .and_then(Value::as_array)
+        .and_then(|values| values.iter().position(|v| v == value));
+    let names = node.get(VARNAMES).and_then(Value::as_array);
+    let (Some(index), Some(names)) = (index, names) else {
+        return Ok(());
+    };
+    let Some(name) = names.get(index).cloned() else {
+        return Ok(());
+    };
+    document.remove_index(&child(schema, VARNAMES), index)?;
+    if node.get(RETIRED).is_some() {
+        document.set(&child(schema, RETIRED), &value_key(value), &name)
+    } else {
+        let mut retired = serde_json::Map::new();
+        retired.insert(value_key(value), name);
+        document.set(schema, RETIRED, &Value::Object(retired))
     }
 }
 
@@ -811,6 +923,55 @@ mod tests {
 
     fn block_yaml_of(doc: &Value) -> String {
         super::super::edit::block_yaml(doc)
+    }
+
+    #[test]
+    fn our_names_of_enum_values_follow_the_values_and_come_back_with_them() {
+        let release = |values: Value| {
+            spec(
+                json!({"$ref": "#/components/schemas/Kind"}),
+                json!({"Kind": {"type": "string", "enum": values}}),
+            )
+        };
+        let ours_with = |values: Value, names: Value| {
+            block_yaml_of(&spec(
+                json!({"$ref": "#/components/schemas/Kind"}),
+                json!({"Kind": {"type": "string", "enum": values, "x-enum-varnames": names}}),
+            ))
+        };
+        let text = ours_with(json!(["0", "1", "2"]), json!(["Zero", "One", "Two"]));
+        let mut steps = vec![text.clone()];
+        // Back: the release drops `1`, then every value; forward: they come back one by one.
+        for (from, to) in [
+            (json!(["0", "1", "2"]), json!(["0", "2"])),
+            (json!(["0", "2"]), json!([])),
+            (json!([]), json!(["0", "2"])),
+            (json!(["0", "2"]), json!(["0", "2", "1", "3"])),
+        ] {
+            let current = steps.last().unwrap().clone();
+            let doc = carts_openapi::parse(current.as_bytes()).unwrap().doc;
+            let merged = merge_release(&release(from), &release(to), &current, &doc, "today").unwrap();
+            assert!(merged.conflicts.is_empty(), "{:?}", merged.conflicts);
+            let after = carts_openapi::parse(merged.text.as_bytes()).unwrap().doc;
+            crate::generate::check_variant_names(&after).unwrap();
+            steps.push(merged.text);
+        }
+        let kind =
+            |text: &str| carts_openapi::parse(text.as_bytes()).unwrap().doc["components"]["schemas"]["Kind"].clone();
+        assert_eq!(
+            kind(&steps[1]),
+            json!({"type": "string", "enum": ["0", "2"], "x-enum-varnames": ["Zero", "Two"],
+                "x-enum-varnames-retired": {"1": "One"}})
+        );
+        assert_eq!(
+            kind(&steps[2]),
+            json!({"type": "string", "x-enum-varnames-retired": {"0": "Zero", "1": "One", "2": "Two"}})
+        );
+        // `3` is new: its name is made from the value.
+        assert_eq!(
+            kind(&steps[4]),
+            json!({"type": "string", "enum": ["0", "2", "1", "3"], "x-enum-varnames": ["Zero", "Two", "One", "Value3"]})
+        );
     }
 
     #[test]
