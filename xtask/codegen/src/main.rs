@@ -7,6 +7,7 @@ mod coverage;
 mod diff;
 mod generate;
 mod normalize;
+mod server_prefix;
 mod vendor;
 
 use std::path::PathBuf;

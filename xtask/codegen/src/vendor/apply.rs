@@ -975,6 +975,27 @@ mod tests {
     }
 
     #[test]
+    fn a_release_with_the_server_prefix_in_its_paths_merges_into_the_same_operations() {
+        let prefixed = |fields: Value| {
+            let mut doc = bare(fields);
+            let item = doc["paths"]["/carts/{id}"].take();
+            doc["paths"] = json!({ "/stores/{store_hash}/v3/carts/{id}": item });
+            doc["paths"]["/stores/{store_hash}/v3/carts/{id}"]["parameters"] =
+                json!([{"name": "store_hash", "in": "path", "required": true, "schema": {"type": "string"}}]);
+            doc["servers"] = json!([{"url": "https://api.example.com"}]);
+            doc
+        };
+        let without = json!({"id": {"type": "string"}});
+        let with = json!({"id": {"type": "string"}, "version": {"type": "integer"}});
+        let mut doc = carts_openapi::parse(ours(without.clone()).as_bytes()).unwrap().doc;
+        doc["servers"] = json!([{"url": "https://api.example.com/stores/{store_hash}/v3"}]);
+        let text = block_yaml_of(&doc);
+        let merged = merge_release(&prefixed(without), &prefixed(with), &text, &doc, "today").unwrap();
+        assert!(merged.conflicts.is_empty(), "{:?}", merged.conflicts);
+        assert_eq!(merged.edits, ["add field /components/schemas/Cart/properties/version"]);
+    }
+
+    #[test]
     fn a_conflict_at_a_deviation_says_so() {
         let (old, new) = (
             bare(json!({"id": {"type": "string"}, "n": {"type": "string"}})),

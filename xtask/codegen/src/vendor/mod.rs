@@ -282,6 +282,12 @@ pub(crate) fn merge_release(
     ours_doc: &Value,
     today: &str,
 ) -> Result<Merged> {
+    // A release that keeps the server prefix in every path is read with it in the server URL, as
+    // our spec has it: the operations are the same.
+    let (mut base, mut release) = (base.clone(), release.clone());
+    crate::server_prefix::align(&mut base, ours_doc);
+    crate::server_prefix::align(&mut release, ours_doc);
+    let (base, release) = (&base, &release);
     let base_facts = facts::extract(base);
     let theirs_facts = facts::extract(release);
     let ours_facts = facts::extract(ours_doc);
