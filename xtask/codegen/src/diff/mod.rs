@@ -102,8 +102,8 @@ pub fn diff_docs(mut old: Value, mut new: Value) -> Result<Vec<Change>> {
             Change {
                 severity: Severity::Breaking,
                 kind: "server.prefix_moved".into(),
-                operation: String::new(),
-                location: "servers".into(),
+                operation: "servers".into(),
+                location: "server URL".into(),
                 detail,
                 call: "every operation".into(),
             },
