@@ -516,12 +516,51 @@ fn edit_for(sides: &Sides<'_>, change: &Change) -> Result<Edit> {
                 })
             }
         }
+        (Kind::Field, Some(theirs), None) if key.ends_with("[]") => {
+            // A field that becomes a list gets its items: in the schema that states its type.
+            let list = parent_key(key).unwrap_or_default();
+            let at = sides
+                .ours_facts
+                .get(&format!("{list} type"))
+                .map(|f| f.at.attribute.clone())
+                .filter(|at| !at.is_empty())
+                .ok_or_else(|| anyhow!("our spec states no type for the list here"))?;
+            Ok(Edit::Add {
+                at,
+                key: "items".into(),
+                theirs: theirs.at.node.clone(),
+                what: Adding::Field,
+                required: false,
+            })
+        }
+        (Kind::Field, None, Some(ours)) if key.ends_with("[]") => {
+            // A list that is no longer one loses its items.
+            let at = ours
+                .at
+                .node
+                .strip_suffix("/items")
+                .ok_or_else(|| anyhow!("our spec declares these items in no list schema"))?;
+            Ok(Edit::Remove {
+                at: at.to_string(),
+                key: "items".into(),
+            })
+        }
         (Kind::Field, Some(theirs), None) => {
             let parent = parent(sides.ours_facts).ok_or_else(|| anyhow!("our spec has no parent field here"))?;
             let name = field_name(key).ok_or_else(|| anyhow!("only named fields can be added"))?;
             let holder = match parent.at.children.as_slice() {
                 [one] => one.clone(),
-                [] => bail!("our parent field is not an object with properties"),
+                // A field that becomes an object gets its properties in the schema that states its type.
+                [] => parent_key(key)
+                    .and_then(|parent| sides.ours_facts.get(&format!("{parent} type")))
+                    .filter(|_| {
+                        parent_key(key)
+                            .and_then(|parent| sides.theirs_facts.get(&format!("{parent} type")))
+                            .is_some_and(|f| f.value == json!(["object"]))
+                    })
+                    .map(|f| f.at.attribute.clone())
+                    .filter(|at| !at.is_empty())
+                    .ok_or_else(|| anyhow!("our parent field is not an object with properties"))?,
                 _ => parent_key(key)
                     .and_then(|parent| member_for(sides.theirs_facts, sides.ours_facts, &parent))
                     .ok_or_else(|| {
@@ -770,8 +809,7 @@ fn perform(document: &YamlDocument, edit: &Edit, sides: &Sides<'_>, translator: 
                 }
                 Adding::Field => {
                     let schema = translator.added_schema(&node)?;
-                    ensure_mapping(document, at)?;
-                    document.set(at, key, &schema)?;
+                    set_creating(document, at, key, &schema)?;
                     if *required {
                         let holder = at.trim_end_matches("/properties");
                         document.push(&child(holder, "required"), &json!(key))?;
@@ -872,14 +910,15 @@ fn retire_name(document: &YamlDocument, before: &Value, schema: &str, value: &Va
     }
 }
 
-/// Makes sure a `properties` mapping exists at `at`.
-fn ensure_mapping(document: &YamlDocument, at: &str) -> Result<()> {
+/// Sets `key` of the mapping at `at` to `value`, creating the mapping (a
+/// `properties` our schema does not have yet) when it is missing.
+fn set_creating(document: &YamlDocument, at: &str, key: &str, value: &Value) -> Result<()> {
     let ours: Value = carts_openapi::parse(document.text().as_bytes())?.doc;
     if ours.pointer(at).is_some() {
-        return Ok(());
+        return document.set(at, key, value);
     }
     let (parent, last) = at.rsplit_once('/').ok_or_else(|| anyhow!("{at} has no parent"))?;
-    document.set(parent, &unescape(last), &json!({}))
+    document.set(parent, &unescape(last), &json!({ key: value }))
 }
 
 #[cfg(test)]
@@ -993,6 +1032,32 @@ mod tests {
         let merged = merge_release(&prefixed(without), &prefixed(with), &text, &doc, "today").unwrap();
         assert!(merged.conflicts.is_empty(), "{:?}", merged.conflicts);
         assert_eq!(merged.edits, ["add field /components/schemas/Cart/properties/version"]);
+    }
+
+    #[test]
+    fn a_field_that_turns_from_a_list_into_an_object_and_back_loses_and_regains_its_items() {
+        let list = json!({"errors": {"type": "array", "items": {"type": "object", "properties": {
+            "status": {"type": "integer"}}}}});
+        let object = json!({"errors": {"type": "object", "properties": {"title": {"type": "string"}}}});
+        let text = ours(list.clone());
+        let doc = carts_openapi::parse(text.as_bytes()).unwrap().doc;
+        let back = merge_release(&bare(list.clone()), &bare(object.clone()), &text, &doc, "today").unwrap();
+        assert!(back.conflicts.is_empty(), "{:?}", back.conflicts);
+        let after = carts_openapi::parse(back.text.as_bytes()).unwrap().doc;
+        assert!(
+            after
+                .pointer("/components/schemas/Cart/properties/errors/items")
+                .is_none(),
+            "{}",
+            back.text
+        );
+        let forward = merge_release(&bare(object), &bare(list), &back.text, &after, "today").unwrap();
+        assert!(forward.conflicts.is_empty(), "{:?}", forward.conflicts);
+        let end = carts_openapi::parse(forward.text.as_bytes()).unwrap().doc;
+        assert_eq!(
+            crate::vendor::walk::compare(&doc, &end).unwrap().facts,
+            Vec::<String>::new()
+        );
     }
 
     #[test]
