@@ -7,6 +7,7 @@ mod coverage;
 mod diff;
 mod generate;
 mod normalize;
+mod server_prefix;
 mod vendor;
 
 use std::path::PathBuf;
@@ -72,15 +73,33 @@ enum Command {
     /// Bring a published release in: keep it as spec/upstream/NAME.yml, merge what it changed since the
     /// previous release into our spec/NAME.yaml (conflicts listed, our side kept), regenerate, and print the
     /// change for callers and the recorded responses that no longer fit. All or nothing.
+    ///
+    /// With --walk HISTORY, writes nothing: merges the published releases in HISTORY (a folder or a
+    /// .tar.xz of NAME.YYYYMMDD.COMMIT.yml files) into a copy of our spec one by one, back from the
+    /// release it follows to --from, then forward to the newest, and compares the end with the start;
+    /// fails unless every step succeeds and the end states exactly the facts and deviations of the start.
     Vendor {
         /// The release file (YAML or JSON).
-        file: PathBuf,
+        #[arg(required_unless_present = "walk")]
+        file: Option<PathBuf>,
         /// The spec it is a release of (carts.v3 merges into spec/carts.v3.yaml).
         #[arg(long = "as", value_name = "NAME")]
         name: String,
         /// Report what would change; write nothing.
         #[arg(long)]
         dry_run: bool,
+        /// Walk the published history instead (see above).
+        #[arg(long, value_name = "HISTORY", conflicts_with_all = ["file", "dry_run"])]
+        walk: Option<PathBuf>,
+        /// How far back the walk goes: the first release on or after this date (YYYY-MM or YYYY-MM-DD).
+        #[arg(long, value_name = "DATE", requires = "walk", default_value = "2024-06")]
+        from: String,
+        /// Also generate the SDK, in memory, from the spec the walk ends with.
+        #[arg(long, requires = "walk")]
+        generate: bool,
+        /// Write the spec the walk ends with to this file.
+        #[arg(long, value_name = "FILE", requires = "walk")]
+        out: Option<PathBuf>,
     },
     /// How many of a published spec's facts our spec keeps: operations, parameters, statuses and
     /// body fields, differences explained by `x-deviation` counted as kept. Lists what ours lacks
@@ -257,7 +276,43 @@ fn run(cli: Cli) -> Result<()> {
             fail_on,
             ..
         } => run_diff_series(&series, format, fail_on),
-        Command::Vendor { file, name, dry_run } => {
+        Command::Vendor {
+            walk: Some(history),
+            name,
+            from,
+            generate,
+            out,
+            ..
+        } => {
+            let request = vendor::WalkRequest {
+                history: &history,
+                name: &name,
+                from: &from,
+                generate,
+                out: out.as_deref(),
+            };
+            let report = vendor::walk(&generate::project_root(), &request)?;
+            emit(&report.to_string());
+            if !report.clean() {
+                bail!(
+                    "the walk is not a clean round trip: {} of {} steps failed; the end {}",
+                    report.failed(),
+                    report.steps.len(),
+                    if report.ending.same() {
+                        "equals the start"
+                    } else {
+                        "differs from the start"
+                    }
+                );
+            }
+            Ok(())
+        }
+        Command::Vendor {
+            file: Some(file),
+            name,
+            dry_run,
+            ..
+        } => {
             let today = chrono::Utc::now().format("%Y-%m-%d").to_string();
             let request = vendor::Request {
                 file: &file,
@@ -268,6 +323,7 @@ fn run(cli: Cli) -> Result<()> {
             emit(&vendor::vendor(&generate::project_root(), &request)?.to_string());
             Ok(())
         }
+        Command::Vendor { file: None, .. } => bail!("give a release FILE, or --walk HISTORY"),
         Command::Coverage {
             published,
             ours,

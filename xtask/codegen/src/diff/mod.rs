@@ -43,7 +43,8 @@ pub enum Severity {
 }
 
 impl Severity {
-    fn as_str(self) -> &'static str {
+    /// The severity as the reports write it.
+    pub fn as_str(self) -> &'static str {
         match self {
             Severity::Cosmetic => "cosmetic",
             Severity::Additive => "additive",
@@ -72,15 +73,43 @@ pub struct Change {
 
 /// The changes from `old` to `new`, two spec files.
 pub fn diff_files(old: &Path, new: &Path) -> Result<Vec<Change>> {
-    Ok(compare::compare(&model::surface_of(old)?, &model::surface_of(new)?))
+    let old_doc = carts_openapi::load_openapi(old)?.doc;
+    let new_doc = carts_openapi::load_openapi(new)?.doc;
+    diff_docs(old_doc, new_doc).with_context(|| format!("comparing {} with {}", old.display(), new.display()))
 }
 
-/// The changes from `old` to `new`, two documents.
-pub fn diff_docs(old: Value, new: Value) -> Result<Vec<Change>> {
-    Ok(compare::compare(
-        &model::surface_of_doc(old)?,
-        &model::surface_of_doc(new)?,
-    ))
+/// The changes from `old` to `new`, two documents. A server prefix that
+/// moved between the paths and the server URL (the carts releases of March
+/// 2023 took `/stores/{store_hash}/v3` out of every path) is one change,
+/// and the operations are compared under it.
+pub fn diff_docs(mut old: Value, mut new: Value) -> Result<Vec<Change>> {
+    let moved = match crate::server_prefix::align(&mut old, &new) {
+        Some(prefix) => Some(format!(
+            "{prefix} moved from every path into the server URL: the base URL a caller gives ends with it, \
+             and the operations no longer take its path parameters"
+        )),
+        None => crate::server_prefix::align(&mut new, &old).map(|prefix| {
+            format!(
+                "{prefix} moved from the server URL into every path: the base URL a caller gives no longer \
+                 ends with it, and every operation takes its path parameters"
+            )
+        }),
+    };
+    let mut changes = compare::compare(&model::surface_of_doc(old)?, &model::surface_of_doc(new)?);
+    if let Some(detail) = moved {
+        changes.insert(
+            0,
+            Change {
+                severity: Severity::Breaking,
+                kind: "server.prefix_moved".into(),
+                operation: "servers".into(),
+                location: "server URL".into(),
+                detail,
+                call: "every operation".into(),
+            },
+        );
+    }
+    Ok(changes)
 }
 
 /// The sdk crate's version, from `sdk/Cargo.toml`.
@@ -213,6 +242,39 @@ mod tests {
             );
         }
         std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn a_server_prefix_moved_out_of_the_paths_is_one_change_and_the_operations_stay() {
+        let (p, q, r) = base();
+        let new = doc(p, q, r);
+        let mut old = new.clone();
+        let item = old["paths"]["/carts/{id}"].take();
+        old["paths"] = json!({"/stores/{store_hash}/v3/carts/{id}": item});
+        old["paths"]["/stores/{store_hash}/v3/carts/{id}"]["put"]["parameters"]
+            .as_array_mut()
+            .unwrap()
+            .push(json!({"name": "store_hash", "in": "path", "required": true, "schema": {"type": "string"}}));
+        old["servers"] = json!([{"url": "https://api.example.com"}]);
+        let mut with_server = new.clone();
+        with_server["servers"] = json!([{"url": "https://api.example.com/stores/{store_hash}/v3"}]);
+        let out = diff_docs(old.clone(), with_server.clone()).unwrap();
+        assert_eq!(out.len(), 1, "{out:?}");
+        assert_eq!(
+            (out[0].severity, out[0].kind.as_str()),
+            (Breaking, "server.prefix_moved")
+        );
+        assert!(
+            out[0]
+                .detail
+                .starts_with("/stores/{store_hash}/v3 moved from every path into the server URL")
+        );
+        let back = diff_docs(with_server, old).unwrap();
+        assert_eq!(back.len(), 1, "{back:?}");
+        assert!(
+            back[0].detail.contains("moved from the server URL into every path"),
+            "{back:?}"
+        );
     }
 
     #[test]

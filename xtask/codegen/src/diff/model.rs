@@ -2,9 +2,8 @@
 //! and the fields of its bodies, from the normalized spec.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::Path;
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Result, bail};
 use carts_openapi::{child, component_of, follow, operations, parameters, template};
 use serde_json::Value;
 
@@ -58,12 +57,6 @@ impl Operation {
     pub fn rust(&self) -> String {
         format!("Client::{}()", heck::AsSnakeCase(&self.id))
     }
-}
-
-/// Reads, normalizes and models a spec file.
-pub(super) fn surface_of(path: &Path) -> Result<BTreeMap<String, Operation>> {
-    let file = carts_openapi::load_openapi(path)?;
-    surface_of_doc(file.doc).with_context(|| format!("reading the surface of {}", path.display()))
 }
 
 /// Normalizes and models a document, operations keyed by `METHOD /path/{}`.

@@ -237,6 +237,13 @@ pub struct Plan {
     pub notes: Vec<String>,
 }
 
+/// Checks the names `doc`'s components give to enum variants
+/// (`x-enum-varnames`, `x-variant-names`) the way generation reads them: one
+/// distinct Rust identifier per enum value. Cheaper than generating.
+pub fn check_variant_names(doc: &serde_json::Value) -> Result<()> {
+    passes::variant_names::check(doc)
+}
+
 /// Where the contract tests' generated tables go.
 pub const CONTRACT_TABLES: &str = "contract-tests/src/generated";
 

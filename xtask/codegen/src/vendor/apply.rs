@@ -14,7 +14,7 @@ use serde_json::{Value, json};
 
 use super::edit::YamlDocument;
 use super::facts::{Fact, Facts, Kind, extract};
-use super::merge::{Change, Conflict, parent_key};
+use super::merge::{Change, Conflict, member_for, parent_key};
 use super::translate::Translator;
 
 /// What applying the accepted changes did.
@@ -439,6 +439,15 @@ fn edit_for(sides: &Sides<'_>, change: &Change) -> Result<Edit> {
                         .iter()
                         .find(|(k, f)| k.starts_with(&format!("{prefix} enum ")) && !f.at.attribute.is_empty())
                         .map(|(_, f)| f.at.attribute.clone())
+                        .or_else(|| {
+                            // No value is listed (the release dropped them all before): the list
+                            // goes into the schema that states the type, an array parameter's items'.
+                            [format!("{prefix} items type"), format!("{prefix} type")]
+                                .iter()
+                                .find_map(|k| sides.ours_facts.get(k))
+                                .map(|f| f.at.attribute.clone())
+                                .filter(|at| !at.is_empty())
+                        })
                         .ok_or_else(|| anyhow!("our spec lists no values here to add to"))?;
                     Ok(Edit::Push {
                         at: child(&at, "enum"),
@@ -507,13 +516,59 @@ fn edit_for(sides: &Sides<'_>, change: &Change) -> Result<Edit> {
                 })
             }
         }
+        (Kind::Field, Some(theirs), None) if key.ends_with("[]") => {
+            // A field that becomes a list gets its items: in the schema that states its type.
+            let list = parent_key(key).unwrap_or_default();
+            let at = sides
+                .ours_facts
+                .get(&format!("{list} type"))
+                .map(|f| f.at.attribute.clone())
+                .filter(|at| !at.is_empty())
+                .ok_or_else(|| anyhow!("our spec states no type for the list here"))?;
+            Ok(Edit::Add {
+                at,
+                key: "items".into(),
+                theirs: theirs.at.node.clone(),
+                what: Adding::Field,
+                required: false,
+            })
+        }
+        (Kind::Field, None, Some(ours)) if key.ends_with("[]") => {
+            // A list that is no longer one loses its items.
+            let at = ours
+                .at
+                .node
+                .strip_suffix("/items")
+                .ok_or_else(|| anyhow!("our spec declares these items in no list schema"))?;
+            Ok(Edit::Remove {
+                at: at.to_string(),
+                key: "items".into(),
+            })
+        }
         (Kind::Field, Some(theirs), None) => {
             let parent = parent(sides.ours_facts).ok_or_else(|| anyhow!("our spec has no parent field here"))?;
             let name = field_name(key).ok_or_else(|| anyhow!("only named fields can be added"))?;
             let holder = match parent.at.children.as_slice() {
                 [one] => one.clone(),
-                [] => bail!("our parent field is not an object with properties"),
-                _ => bail!("our parent field is a union of several objects; which one takes the field is a choice"),
+                // A field that becomes an object gets its properties in the schema that states its type.
+                [] => parent_key(key)
+                    .and_then(|parent| sides.ours_facts.get(&format!("{parent} type")))
+                    .filter(|_| {
+                        parent_key(key)
+                            .and_then(|parent| sides.theirs_facts.get(&format!("{parent} type")))
+                            .is_some_and(|f| f.value == json!(["object"]))
+                    })
+                    .map(|f| f.at.attribute.clone())
+                    .filter(|at| !at.is_empty())
+                    .ok_or_else(|| anyhow!("our parent field is not an object with properties"))?,
+                _ => parent_key(key)
+                    .and_then(|parent| member_for(sides.theirs_facts, sides.ours_facts, &parent))
+                    .ok_or_else(|| {
+                        anyhow!(
+                            "our parent field is a union of several objects, none of which alone declares the \
+                             release's other fields there; which one takes the field is a choice"
+                        )
+                    })?,
             };
             let required = sides
                 .theirs_facts
@@ -713,8 +768,22 @@ fn perform(document: &YamlDocument, edit: &Edit, sides: &Sides<'_>, translator: 
             }
             Ok(())
         }
-        Edit::Push { at, value } => document.push(at, value),
-        Edit::RemoveItem { at, value } => document.remove_item(at, value),
+        Edit::Push { at, value } => {
+            let before: Value = carts_openapi::parse(document.text().as_bytes())?.doc;
+            document.push(at, value)?;
+            match at.strip_suffix("/enum") {
+                Some(schema) => name_added_value(document, &before, schema, value),
+                None => Ok(()),
+            }
+        }
+        Edit::RemoveItem { at, value } => {
+            let before: Value = carts_openapi::parse(document.text().as_bytes())?.doc;
+            document.remove_item(at, value)?;
+            match at.strip_suffix("/enum") {
+                Some(schema) => retire_name(document, &before, schema, value),
+                None => Ok(()),
+            }
+        }
         Edit::RemoveEntry { at } => {
             let (list, index) = at.rsplit_once('/').ok_or_else(|| anyhow!("{at} is no list entry"))?;
             document.remove_index(list, index.parse().context("a list index")?)
@@ -740,8 +809,7 @@ fn perform(document: &YamlDocument, edit: &Edit, sides: &Sides<'_>, translator: 
                 }
                 Adding::Field => {
                     let schema = translator.added_schema(&node)?;
-                    ensure_mapping(document, at)?;
-                    document.set(at, key, &schema)?;
+                    set_creating(document, at, key, &schema)?;
                     if *required {
                         let holder = at.trim_end_matches("/properties");
                         document.push(&child(holder, "required"), &json!(key))?;
@@ -753,19 +821,296 @@ fn perform(document: &YamlDocument, edit: &Edit, sides: &Sides<'_>, translator: 
     }
 }
 
-/// Makes sure a `properties` mapping exists at `at`.
-fn ensure_mapping(document: &YamlDocument, at: &str) -> Result<()> {
-    let ours: Value = carts_openapi::parse(document.text().as_bytes())?.doc;
-    if ours.pointer(at).is_some() {
+/// Our Rust names of a schema's enum values, in the order of its `enum`.
+const VARNAMES: &str = "x-enum-varnames";
+/// Our names of values the release no longer lists, by value, so that a
+/// value that comes back gets its name back.
+const RETIRED: &str = "x-enum-varnames-retired";
+
+/// The key a value has in [`RETIRED`]: a string as it is, else its JSON.
+fn value_key(value: &Value) -> String {
+    value.as_str().map(str::to_string).unwrap_or_else(|| value.to_string())
+}
+
+/// After the enum value `value` was added to the schema at `schema`: gives
+/// it a name in our `x-enum-varnames` when the schema names its values (the
+/// name it had before the release dropped it, else one made from the value),
+/// so that the names follow the values.
+fn name_added_value(document: &YamlDocument, before: &Value, schema: &str, value: &Value) -> Result<()> {
+    let Some(node) = before.pointer(schema) else {
+        return Ok(());
+    };
+    let names: Vec<String> = node
+        .get(VARNAMES)
+        .and_then(Value::as_array)
+        .map(|n| n.iter().filter_map(Value::as_str).map(str::to_string).collect())
+        .unwrap_or_default();
+    let listed = node.get("enum").and_then(Value::as_array).map_or(0, Vec::len);
+    let key = value_key(value);
+    let retired = node.get(RETIRED).and_then(|r| r.get(&key)).and_then(Value::as_str);
+    // Values are named when the schema names them; a schema whose values all went keeps the
+    // names in [`RETIRED`] only.
+    if names.is_empty() && (listed > 0 || retired.is_none()) {
         return Ok(());
     }
+    let name = match retired {
+        Some(name) => name.to_string(),
+        None => {
+            let mut base = heck::AsUpperCamelCase(&key).to_string();
+            if !base.starts_with(|c: char| c.is_ascii_alphabetic()) {
+                base = format!("Value{base}");
+            }
+            let mut name = base.clone();
+            let mut number = 2;
+            while names.contains(&name) {
+                name = format!("{base}{number}");
+                number += 1;
+            }
+            name
+        }
+    };
+    document.push(&child(schema, VARNAMES), &json!(name))?;
+    if retired.is_some() {
+        let left = node.get(RETIRED).and_then(Value::as_object).map_or(0, |m| m.len());
+        if left == 1 {
+            document.remove(schema, RETIRED)?;
+        } else {
+            document.remove(&child(schema, RETIRED), &key)?;
+        }
+    }
+    Ok(())
+}
+
+/// After the enum value `value` was removed from the schema at `schema`:
+/// removes its name from our `x-enum-varnames` and keeps it in
+/// `x-enum-varnames-retired`, so the names still follow the values and a
+/// value that comes back is named as before.
+fn retire_name(document: &YamlDocument, before: &Value, schema: &str, value: &Value) -> Result<()> {
+    let Some(node) = before.pointer(schema) else {
+        return Ok(());
+    };
+    let index = node
+        .get("enum")
+        .and_then(Value::as_array)
+        .and_then(|values| values.iter().position(|v| v == value));
+    let names = node.get(VARNAMES).and_then(Value::as_array);
+    let (Some(index), Some(names)) = (index, names) else {
+        return Ok(());
+    };
+    let Some(name) = names.get(index).cloned() else {
+        return Ok(());
+    };
+    document.remove_index(&child(schema, VARNAMES), index)?;
+    if node.get(RETIRED).is_some() {
+        document.set(&child(schema, RETIRED), &value_key(value), &name)
+    } else {
+        let mut retired = serde_json::Map::new();
+        retired.insert(value_key(value), name);
+        document.set(schema, RETIRED, &Value::Object(retired))
+    }
+}
+
+/// Sets `key` of the mapping at `at` to `value`, creating the mapping (a
+/// `properties` our schema does not have yet) when it is missing.
+fn set_creating(document: &YamlDocument, at: &str, key: &str, value: &Value) -> Result<()> {
+    let ours: Value = carts_openapi::parse(document.text().as_bytes())?.doc;
+    if ours.pointer(at).is_some() {
+        return document.set(at, key, value);
+    }
     let (parent, last) = at.rsplit_once('/').ok_or_else(|| anyhow!("{at} has no parent"))?;
-    document.set(parent, &unescape(last), &json!({}))
+    document.set(parent, &unescape(last), &json!({ key: value }))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::vendor::merge_release;
+
+    /// A spec whose one operation answers with `answer`, with `schemas` as its components.
+    fn spec(answer: Value, schemas: Value) -> Value {
+        json!({
+            "openapi": "3.0.3",
+            "info": {"title": "t", "version": "1"},
+            "paths": {"/carts/{id}": {"delete": {"operationId": "deleteItem", "responses": {"200": {
+                "description": "ok", "content": {"application/json": {"schema": answer}}
+            }}}}},
+            "components": {"schemas": schemas}
+        })
+    }
+
+    /// The release's bare cart, with `fields`.
+    fn bare(fields: Value) -> Value {
+        spec(
+            json!({"$ref": "#/components/schemas/Cart_Full"}),
+            json!({"Cart_Full": {"type": "object", "properties": fields}}),
+        )
+    }
+
+    /// Ours: the bare cart or the wrapped one, a deviation, with `fields` in the cart.
+    fn ours(fields: Value) -> String {
+        block_yaml_of(&spec(
+            json!({"$ref": "#/components/schemas/DeleteAnswer"}),
+            json!({
+                "DeleteAnswer": {"x-deviation": "both shapes arrive", "anyOf": [
+                    {"$ref": "#/components/schemas/Wrapped"}, {"$ref": "#/components/schemas/Cart"}]},
+                "Wrapped": {"type": "object", "required": ["data"], "properties": {
+                    "data": {"$ref": "#/components/schemas/Cart"}}},
+                "Cart": {"type": "object", "properties": fields}
+            }),
+        ))
+    }
+
+    fn block_yaml_of(doc: &Value) -> String {
+        super::super::edit::block_yaml(doc)
+    }
+
+    #[test]
+    fn our_names_of_enum_values_follow_the_values_and_come_back_with_them() {
+        let release = |values: Value| {
+            spec(
+                json!({"$ref": "#/components/schemas/Kind"}),
+                json!({"Kind": {"type": "string", "enum": values}}),
+            )
+        };
+        let ours_with = |values: Value, names: Value| {
+            block_yaml_of(&spec(
+                json!({"$ref": "#/components/schemas/Kind"}),
+                json!({"Kind": {"type": "string", "enum": values, "x-enum-varnames": names}}),
+            ))
+        };
+        let text = ours_with(json!(["0", "1", "2"]), json!(["Zero", "One", "Two"]));
+        let mut steps = vec![text.clone()];
+        // Back: the release drops `1`, then every value; forward: they come back one by one.
+        for (from, to) in [
+            (json!(["0", "1", "2"]), json!(["0", "2"])),
+            (json!(["0", "2"]), json!([])),
+            (json!([]), json!(["0", "2"])),
+            (json!(["0", "2"]), json!(["0", "2", "1", "3"])),
+        ] {
+            let current = steps.last().unwrap().clone();
+            let doc = carts_openapi::parse(current.as_bytes()).unwrap().doc;
+            let merged = merge_release(&release(from), &release(to), &current, &doc, "today").unwrap();
+            assert!(merged.conflicts.is_empty(), "{:?}", merged.conflicts);
+            let after = carts_openapi::parse(merged.text.as_bytes()).unwrap().doc;
+            crate::generate::check_variant_names(&after).unwrap();
+            steps.push(merged.text);
+        }
+        let kind =
+            |text: &str| carts_openapi::parse(text.as_bytes()).unwrap().doc["components"]["schemas"]["Kind"].clone();
+        assert_eq!(
+            kind(&steps[1]),
+            json!({"type": "string", "enum": ["0", "2"], "x-enum-varnames": ["Zero", "Two"],
+                "x-enum-varnames-retired": {"1": "One"}})
+        );
+        assert_eq!(
+            kind(&steps[2]),
+            json!({"type": "string", "x-enum-varnames-retired": {"0": "Zero", "1": "One", "2": "Two"}})
+        );
+        // `3` is new: its name is made from the value.
+        assert_eq!(
+            kind(&steps[4]),
+            json!({"type": "string", "enum": ["0", "2", "1", "3"], "x-enum-varnames": ["Zero", "Two", "One", "Value3"]})
+        );
+    }
+
+    #[test]
+    fn a_release_with_the_server_prefix_in_its_paths_merges_into_the_same_operations() {
+        let prefixed = |fields: Value| {
+            let mut doc = bare(fields);
+            let item = doc["paths"]["/carts/{id}"].take();
+            doc["paths"] = json!({ "/stores/{store_hash}/v3/carts/{id}": item });
+            doc["paths"]["/stores/{store_hash}/v3/carts/{id}"]["parameters"] =
+                json!([{"name": "store_hash", "in": "path", "required": true, "schema": {"type": "string"}}]);
+            doc["servers"] = json!([{"url": "https://api.example.com"}]);
+            doc
+        };
+        let without = json!({"id": {"type": "string"}});
+        let with = json!({"id": {"type": "string"}, "version": {"type": "integer"}});
+        let mut doc = carts_openapi::parse(ours(without.clone()).as_bytes()).unwrap().doc;
+        doc["servers"] = json!([{"url": "https://api.example.com/stores/{store_hash}/v3"}]);
+        let text = block_yaml_of(&doc);
+        let merged = merge_release(&prefixed(without), &prefixed(with), &text, &doc, "today").unwrap();
+        assert!(merged.conflicts.is_empty(), "{:?}", merged.conflicts);
+        assert_eq!(merged.edits, ["add field /components/schemas/Cart/properties/version"]);
+    }
+
+    #[test]
+    fn a_field_that_turns_from_a_list_into_an_object_and_back_loses_and_regains_its_items() {
+        let list = json!({"errors": {"type": "array", "items": {"type": "object", "properties": {
+            "status": {"type": "integer"}}}}});
+        let object = json!({"errors": {"type": "object", "properties": {"title": {"type": "string"}}}});
+        let text = ours(list.clone());
+        let doc = carts_openapi::parse(text.as_bytes()).unwrap().doc;
+        let back = merge_release(&bare(list.clone()), &bare(object.clone()), &text, &doc, "today").unwrap();
+        assert!(back.conflicts.is_empty(), "{:?}", back.conflicts);
+        let after = carts_openapi::parse(back.text.as_bytes()).unwrap().doc;
+        assert!(
+            after
+                .pointer("/components/schemas/Cart/properties/errors/items")
+                .is_none(),
+            "{}",
+            back.text
+        );
+        let forward = merge_release(&bare(object), &bare(list), &back.text, &after, "today").unwrap();
+        assert!(forward.conflicts.is_empty(), "{:?}", forward.conflicts);
+        let end = carts_openapi::parse(forward.text.as_bytes()).unwrap().doc;
+        assert_eq!(
+            crate::vendor::walk::compare(&doc, &end).unwrap().facts,
+            Vec::<String>::new()
+        );
+    }
+
+    #[test]
+    fn a_conflict_at_a_deviation_says_so() {
+        let (old, new) = (
+            bare(json!({"id": {"type": "string"}, "n": {"type": "string"}})),
+            bare(json!({"id": {"type": "number"}, "n": {"type": "number"}})),
+        );
+        // Ours states both otherwise; only `id` is marked as a deviation.
+        let text = ours(json!({
+            "id": {"type": "integer", "x-deviation": "a whole number"},
+            "n": {"type": "boolean"}
+        }));
+        let doc = carts_openapi::parse(text.as_bytes()).unwrap().doc;
+        let merged = merge_release(&old, &new, &text, &doc, "today").unwrap();
+        let reason = |field: &str| {
+            merged
+                .conflicts
+                .iter()
+                .find(|c| c.fact == format!("DELETE /carts/{{}} response 200 application/json field {field} type"))
+                .map(|c| c.reason.clone())
+                .unwrap_or_else(|| panic!("no conflict at {field}: {:?}", merged.conflicts))
+        };
+        assert!(
+            reason("id").starts_with("our spec deviates here (x-deviation)"),
+            "{}",
+            reason("id")
+        );
+        assert_eq!(reason("n"), "our spec already differed from the previous release here");
+        assert_eq!(merged.text, text, "our side is kept");
+    }
+
+    #[test]
+    fn a_field_added_under_a_deviating_union_goes_to_the_member_that_holds_its_siblings() {
+        let without = json!({"id": {"type": "string"}});
+        let with = json!({"id": {"type": "string"}, "version": {"type": "integer"}});
+        let (old, new) = (bare(without.clone()), bare(with.clone()));
+        // Forward: the release adds the field; our bare cart takes it, and the wrapped one with it.
+        let text = ours(without.clone());
+        let doc = carts_openapi::parse(text.as_bytes()).unwrap().doc;
+        let merged = merge_release(&old, &new, &text, &doc, "today").unwrap();
+        assert!(merged.conflicts.is_empty(), "{:?}", merged.conflicts);
+        let after = carts_openapi::parse(merged.text.as_bytes()).unwrap().doc;
+        assert_eq!(
+            after.pointer("/components/schemas/Cart/properties/version/type"),
+            Some(&json!("integer"))
+        );
+        assert_eq!(merged.edits, ["add field /components/schemas/Cart/properties/version"]);
+        // Back: the release removes it again, and our spec is as it was.
+        let merged_back = merge_release(&new, &old, &merged.text, &after, "today").unwrap();
+        assert!(merged_back.conflicts.is_empty(), "{:?}", merged_back.conflicts);
+        assert_eq!(merged_back.text, text);
+    }
 
     #[test]
     fn an_added_field_is_named_by_its_pointer_as_written() {

@@ -111,12 +111,43 @@ pub fn guarded(base: &Facts, ours: &Facts, key: &str) -> bool {
             }
             let type_of = |facts: &Facts| facts.get(&format!("{parent} type")).map(|f| f.value.clone());
             let reshaped = type_of(ours) != type_of(base);
-            let union = fact.at.children.len() > 1;
+            let union = fact.at.children.len() > 1 && member_for(base, ours, &parent).is_none();
             return reshaped || union;
         }
         current = parent;
     }
     false
+}
+
+/// The one object of the union our spec has at the field `parent` that
+/// takes a field the release adds there: the member that declares the
+/// fields `release` also states at that level (a bare cart beside its
+/// wrapped form takes the cart's new field). `None` when no member, or more
+/// than one, declares them: then which one takes the field is a choice.
+pub fn member_for(release: &Facts, ours: &Facts, parent: &str) -> Option<String> {
+    let children = &ours.get(parent)?.at.children;
+    let prefix = match parent.strip_suffix(" field (body)") {
+        Some(body) => format!("{body} field "),
+        None => format!("{parent}."),
+    };
+    let mut holders = std::collections::BTreeSet::new();
+    for (key, fact) in ours.range(prefix.clone()..) {
+        if !key.starts_with(&prefix) {
+            break;
+        }
+        if fact.kind == super::facts::Kind::Field
+            && release.contains_key(key)
+            && parent_key(key).as_deref() == Some(parent)
+            && children.contains(&fact.at.holder)
+        {
+            holders.insert(fact.at.holder.clone());
+        }
+    }
+    let mut holders = holders.into_iter();
+    match (holders.next(), holders.next()) {
+        (Some(one), None) => Some(one),
+        _ => None,
+    }
 }
 
 /// The key one step up: an attribute's field or parameter, a field's parent

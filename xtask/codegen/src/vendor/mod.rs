@@ -28,6 +28,7 @@ mod merge;
 mod misfits;
 mod translate;
 mod uncovered;
+mod walk;
 
 #[cfg(test)]
 mod tests;
@@ -43,6 +44,7 @@ use crate::diff;
 use crate::generate;
 pub use merge::Conflict;
 pub use misfits::Misfit;
+pub use walk::{WalkRequest, walk};
 
 /// What to vendor.
 pub struct Request<'a> {
@@ -200,45 +202,17 @@ pub fn vendor(root: &Path, request: &Request<'_>) -> Result<Report> {
     }
 
     // The merge.
-    let base_facts = facts::extract(&base.doc);
-    let theirs_facts = facts::extract(&release.doc);
-    let ours_facts = facts::extract(&ours_doc);
-    let decision = merge::decide(&base_facts, &theirs_facts, &ours_facts);
-    report.upstream_changes =
-        decision.accept.len() + decision.already.len() + decision.guarded.len() + decision.conflicts.len();
-    report.already = decision.already.iter().map(|c| c.key.clone()).collect();
-    report.redundant_deviations = decision.redundant_deviations.clone();
-    let sides = apply::Sides {
-        theirs: &release.doc,
-        theirs_facts: &theirs_facts,
-        base_facts: &base_facts,
-        ours_text: &ours_text,
-        ours_facts: &ours_facts,
-    };
-    let note = format!(
-        "Added by `cargo xtask vendor` from the release vendored on {}; not described yet.",
-        request.today
-    );
-    let applied = apply::apply(&sides, &decision.accept, &decision.guarded, &decision.conflicts, &note)?;
-    let mut conflicts = applied.conflicts;
-    for change in &decision.conflicts {
-        if applied.facts.get(&change.key).map(|f| &f.value) == change.theirs.as_ref() {
-            // It went with what held it (a removed operation).
-            continue;
-        }
-        conflicts.push(apply::conflict(
-            &sides,
-            change,
-            "our spec already differed from the previous release here",
-        ));
-    }
-    let conflicts = outermost(conflicts);
-    report.taken = applied.taken;
-    report.edits = applied.edits;
-    report.consequences = applied.consequences;
-    report.deviating = applied.deviating;
-    report.conflicts = conflicts.clone();
-    lock.insert(name.to_string(), entry(conflicts));
+    let merged = merge_release(&base.doc, &release.doc, &ours_text, &ours_doc, request.today)?;
+    report.upstream_changes = merged.upstream_changes;
+    report.already = merged.already;
+    report.redundant_deviations = merged.redundant_deviations;
+    report.taken = merged.taken;
+    report.edits = merged.edits;
+    report.consequences = merged.consequences;
+    report.deviating = merged.deviating;
+    report.conflicts = merged.conflicts.clone();
+    lock.insert(name.to_string(), entry(merged.conflicts));
+    let applied_text = merged.text;
 
     // Regenerate with the merged spec in place, all in memory.
     let staging = tempfile::tempdir().context("creating a staging folder")?;
@@ -249,7 +223,7 @@ pub fn vendor(root: &Path, request: &Request<'_>) -> Result<Report> {
         }
     }
     let staged_spec = staging.path().join(format!("{name}.yaml"));
-    std::fs::write(&staged_spec, &applied.text)?;
+    std::fs::write(&staged_spec, &applied_text)?;
     let plan = generate::plan(root, staging.path()).with_context(|| {
         format!(
             "regenerating the SDK from spec/{name}.yaml merged with {} ({}); nothing was changed",
@@ -258,20 +232,104 @@ pub fn vendor(root: &Path, request: &Request<'_>) -> Result<Report> {
         )
     })?;
     report.notes = plan.notes;
-    let new_doc: Value = carts_openapi::parse(applied.text.as_bytes())?.doc;
+    let new_doc: Value = carts_openapi::parse(applied_text.as_bytes())?.doc;
     report.uncovered = uncovered::uncovered(root, name, &ours_doc, &new_doc);
     let changes = diff::diff_docs(ours_doc, new_doc)?;
     report.caller_diff = Some(diff::report(changes, &diff::sdk_version(root)?));
     report.misfits = misfits::misfits(root, name, &staged_spec)?;
 
     let mut files = vec![
-        (ours_path, applied.text.into_bytes()),
+        (ours_path, applied_text.into_bytes()),
         (upstream_path, release_bytes),
         (lock_path, lock::render(&lock)?.into_bytes()),
     ];
     files.extend(plan.files.into_iter().map(|(path, code)| (path, code.into_bytes())));
     finish(root, &mut report, files)?;
     Ok(report)
+}
+
+/// What merging one release into our spec gives, before anything is
+/// regenerated or written.
+#[derive(Debug)]
+pub(crate) struct Merged {
+    /// Our spec's text after the merge.
+    pub text: String,
+    /// Facts the release changed against the previous one.
+    pub upstream_changes: usize,
+    /// Facts taken into our spec.
+    pub taken: Vec<String>,
+    /// Facts our spec already stated as the release now does.
+    pub already: Vec<String>,
+    /// The edits made to our spec, in order.
+    pub edits: Vec<String>,
+    /// Changes left for a person, our side kept.
+    pub conflicts: Vec<Conflict>,
+    /// Places where our `x-deviation` is no longer needed.
+    pub redundant_deviations: Vec<String>,
+    /// Facts the release does not state (ours alone) that an edit changed.
+    pub consequences: Vec<String>,
+    /// Facts of added places kept as our deviations say.
+    pub deviating: Vec<String>,
+}
+
+/// Merges what `release` changed against `base` (the release our spec
+/// followed) into our spec, `ours_text` (read as `ours_doc`): the three-way
+/// decision, the edits and the conflicts, in memory.
+pub(crate) fn merge_release(
+    base: &Value,
+    release: &Value,
+    ours_text: &str,
+    ours_doc: &Value,
+    today: &str,
+) -> Result<Merged> {
+    // A release that keeps the server prefix in every path is read with it in the server URL, as
+    // our spec has it: the operations are the same.
+    let (mut base, mut release) = (base.clone(), release.clone());
+    crate::server_prefix::align(&mut base, ours_doc);
+    crate::server_prefix::align(&mut release, ours_doc);
+    let (base, release) = (&base, &release);
+    let base_facts = facts::extract(base);
+    let theirs_facts = facts::extract(release);
+    let ours_facts = facts::extract(ours_doc);
+    let decision = merge::decide(&base_facts, &theirs_facts, &ours_facts);
+    let upstream_changes =
+        decision.accept.len() + decision.already.len() + decision.guarded.len() + decision.conflicts.len();
+    let sides = apply::Sides {
+        theirs: release,
+        theirs_facts: &theirs_facts,
+        base_facts: &base_facts,
+        ours_text,
+        ours_facts: &ours_facts,
+    };
+    let note = format!("Added by `cargo xtask vendor` from the release vendored on {today}; not described yet.");
+    let applied = apply::apply(&sides, &decision.accept, &decision.guarded, &decision.conflicts, &note)?;
+    let mut conflicts = applied.conflicts;
+    for change in &decision.conflicts {
+        if applied.facts.get(&change.key).map(|f| &f.value) == change.theirs.as_ref() {
+            // It went with what held it (a removed operation).
+            continue;
+        }
+        // Our value differs from both releases': where our spec marks the place (or the place
+        // above it, as the merge guards it) with `x-deviation`, that deviation is why.
+        let reason = if merge::guarded(&base_facts, &ours_facts, &change.key) {
+            "our spec deviates here (x-deviation) and already differed from the previous release; a person \
+             decides whether the deviation still holds"
+        } else {
+            "our spec already differed from the previous release here"
+        };
+        conflicts.push(apply::conflict(&sides, change, reason));
+    }
+    Ok(Merged {
+        text: applied.text,
+        upstream_changes,
+        taken: applied.taken,
+        already: decision.already.iter().map(|c| c.key.clone()).collect(),
+        edits: applied.edits,
+        conflicts: outermost(conflicts),
+        redundant_deviations: decision.redundant_deviations,
+        consequences: applied.consequences,
+        deviating: applied.deviating,
+    })
 }
 
 /// Keeps the files whose contents change, lists them in the report and,

@@ -81,6 +81,11 @@ pub fn apply(file: &mut syn::File, doc: &Value) -> Result<usize> {
     Ok(renames.values().map(Renames::len).sum())
 }
 
+/// Checks the names `doc`'s components give to variants, as [`apply`] reads them.
+pub(crate) fn check(doc: &Value) -> Result<()> {
+    wanted_names(doc).map(|_| ())
+}
+
 /// How a spec names a type's variants.
 enum Names {
     /// By position (`x-variant-names`).
