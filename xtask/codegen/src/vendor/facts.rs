@@ -6,7 +6,7 @@
 //! item type, enum values, style, explode), response statuses, body media
 //! types, and body fields (presence, type, required, nullable, enum values).
 //! `$ref`s are followed and compositions folded (by the one schema walk,
-//! [`carts_openapi::fields`]), so component names, descriptions and examples
+//! [`carts_openapi::fields()`]), so component names, descriptions and examples
 //! never count. One key per atomic fact, so that a three-way merge can decide
 //! key by key; `cargo xtask coverage` compares the same facts of a published
 //! spec and ours.
