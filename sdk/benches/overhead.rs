@@ -24,8 +24,8 @@
 use std::time::{Duration, Instant};
 
 use bigcommerce_carts::carts::types::CartResponse;
-use bigcommerce_carts::{Client, RetryPolicy, Uuid};
-use rounds::{Order, compare};
+use bigcommerce_carts::{Client, Uuid};
+use rounds::{Order, Sides, compare};
 use tokio::net::TcpListener;
 
 mod rounds;
@@ -113,32 +113,12 @@ async fn main() {
     let base = serve(body.clone()).await;
     let id: Uuid = CART_ID.parse().expect("a UUID");
 
-    let http = bigcommerce_carts::http_client_builder()
-        .expect("TLS set-up")
-        .build()
-        .expect("an HTTP client");
-    let sdk = Client::builder("bench", "bench-token")
-        .base_url(&base)
-        .http_client(http.clone())
-        .retry(RetryPolicy::never())
-        .build()
-        .expect("a client");
-
-    // The SDK on the HTTP client it builds itself, and reqwest on one
-    // configured the same way: a user agent, a connection timeout and a
-    // timeout for the whole request.
-    let sdk_own = Client::builder("bench", "bench-token")
-        .base_url(&base)
-        .retry(RetryPolicy::never())
-        .build()
-        .expect("a client");
-    let http_alike = bigcommerce_carts::http_client_builder()
-        .expect("TLS set-up")
-        .user_agent(bigcommerce_carts::USER_AGENT)
-        .connect_timeout(Duration::from_secs(10))
-        .timeout(bigcommerce_carts::DEFAULT_TIMEOUT)
-        .build()
-        .expect("an HTTP client");
+    let Sides {
+        http,
+        http_alike,
+        sdk,
+        sdk_own,
+    } = Sides::new(&base);
 
     let sdk_call = |sdk: &Client| {
         let sdk = sdk.clone();

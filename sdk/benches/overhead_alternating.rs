@@ -17,12 +17,11 @@
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::time::Duration;
 
 use axum::serve::ListenerExt;
 use bigcommerce_carts::carts::types::CartResponse;
-use bigcommerce_carts::{Client, RetryPolicy, Uuid};
-use rounds::{Order, Rounds, compare};
+use bigcommerce_carts::{Client, Uuid};
+use rounds::{Order, Rounds, Sides, compare};
 use tokio::net::TcpListener;
 
 mod rounds;
@@ -105,31 +104,12 @@ async fn main() {
     let base = serve(body, accepted.clone()).await;
     let id: Uuid = CART_ID.parse().expect("a UUID");
 
-    let http = bigcommerce_carts::http_client_builder()
-        .expect("TLS set-up")
-        .build()
-        .expect("an HTTP client");
-    // A client configured as the SDK configures its own: a user agent, a
-    // connection timeout and a timeout for the whole request.
-    let http_alike = bigcommerce_carts::http_client_builder()
-        .expect("TLS set-up")
-        .user_agent(bigcommerce_carts::USER_AGENT)
-        .connect_timeout(Duration::from_secs(10))
-        .timeout(bigcommerce_carts::DEFAULT_TIMEOUT)
-        .build()
-        .expect("an HTTP client");
-    let sdk = Client::builder("bench", "bench-token")
-        .base_url(&base)
-        .http_client(http.clone())
-        .retry(RetryPolicy::never())
-        .build()
-        .expect("a client");
-    // The SDK as built with no HTTP client given: its own.
-    let sdk_own = Client::builder("bench", "bench-token")
-        .base_url(&base)
-        .retry(RetryPolicy::never())
-        .build()
-        .expect("a client");
+    let Sides {
+        http,
+        http_alike,
+        sdk,
+        sdk_own,
+    } = Sides::new(&base);
 
     let sdk_call = |sdk: &Client| {
         let sdk = sdk.clone();

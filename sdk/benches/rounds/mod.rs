@@ -8,6 +8,8 @@
 use std::future::Future;
 use std::time::{Duration, Instant};
 
+use bigcommerce_carts::{Client, RetryPolicy};
+
 /// How the two sides share a round.
 #[derive(Clone, Copy)]
 pub enum Order {
@@ -138,4 +140,46 @@ pub fn summary(rounds: &Rounds) -> String {
         "{:.3} [{:.3}..{:.3}]  all calls {:.3} [{:.3}..{:.3}]  ({a:.1} / {b:.1} µs a call; {left_a} / {left_b} calls left out)",
         kept[2], kept[1], kept[3], all[2], all[1], all[3],
     )
+}
+
+/// The clients both benches compare, all for one server at `base`.
+pub struct Sides {
+    /// A plain reqwest client, with the SDK's TLS set-up.
+    pub http: reqwest::Client,
+    /// A reqwest client configured as the SDK configures its own: a user
+    /// agent, a connection timeout and a timeout for the whole request.
+    pub http_alike: reqwest::Client,
+    /// The SDK on `http`, never retrying.
+    pub sdk: Client,
+    /// The SDK on the HTTP client it builds itself, never retrying.
+    pub sdk_own: Client,
+}
+
+impl Sides {
+    pub fn new(base: &str) -> Self {
+        let http = bigcommerce_carts::http_client_builder()
+            .expect("TLS set-up")
+            .build()
+            .expect("an HTTP client");
+        let http_alike = bigcommerce_carts::http_client_builder()
+            .expect("TLS set-up")
+            .user_agent(bigcommerce_carts::USER_AGENT)
+            .connect_timeout(Duration::from_secs(10))
+            .timeout(bigcommerce_carts::DEFAULT_TIMEOUT)
+            .build()
+            .expect("an HTTP client");
+        let builder = || {
+            Client::builder("bench", "bench-token")
+                .base_url(base)
+                .retry(RetryPolicy::never())
+        };
+        let sdk = builder().http_client(http.clone()).build().expect("a client");
+        let sdk_own = builder().build().expect("a client");
+        Sides {
+            http,
+            http_alike,
+            sdk,
+            sdk_own,
+        }
+    }
 }
