@@ -1,9 +1,9 @@
 //! Money as exact decimals. Every amount of the APIs (prices, totals,
 //! discounts) is a [`Decimal`]; the generated fields read it through these
 //! and write it through [`crate::spelling`] (see the generator's pass
-//! `decimal_schemas`), as a JSON number: a decimal with no fractional digits
-//! as an integer (`763`, as the API writes whole amounts), any other through
-//! its `f64` (`19.99`).
+//! `decimal_schemas`), as a JSON number spelled as the API spells it: a
+//! whole amount as an integer (`763`, and `35` for `35.00` too), any other
+//! through its `f64` (`19.99`, and `35.5` for `35.50`).
 //!
 //! A JSON number is read exactly as written: an integer as that integer, a
 //! decimal through its shortest round-trip spelling (`19.99` is 19.99, and
@@ -92,19 +92,26 @@ pub(crate) fn option_decimal<'de, D: Deserializer<'de>>(deserializer: D) -> Resu
     deserializer.deserialize_option(OptionalDecimalVisitor)
 }
 
-/// A decimal is a JSON number: an integer when it has no fractional digits,
-/// else its `f64`.
+/// A decimal is a JSON number: an integer when its value is whole, whatever
+/// its scale (`35.00` is written `35`, as real answers write whole amounts),
+/// else its `f64` (`35.5`).
+///
+/// The simulator writes the amounts of its answers the same way
+/// (`bigcommerce_carts_sim::Money`), so that a service tested against it sees
+/// the spelling a store sends; the table in `contract-tests/tests/it/money.rs`
+/// holds both writers to the same spellings.
 impl Spelled for Decimal {
     fn write<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        if self.scale() == 0 {
-            if let Some(whole) = self.to_i64() {
+        let value = self.normalize();
+        if value.scale() == 0 {
+            if let Some(whole) = value.to_i64() {
                 return serializer.serialize_i64(whole);
             }
-            if let Some(whole) = self.to_u64() {
+            if let Some(whole) = value.to_u64() {
                 return serializer.serialize_u64(whole);
             }
         }
-        Serialize::serialize(self, serializer)
+        Serialize::serialize(&value, serializer)
     }
 }
 
@@ -165,6 +172,19 @@ mod tests {
             r#"{"price":19.99,"discount":0.1}"#
         );
         assert_eq!(again(r#"{"price":"12.50"}"#), r#"{"price":12.5,"discount":null}"#);
+        assert_eq!(
+            again(r#"{"price":35.0,"discount":"-0.00"}"#),
+            r#"{"price":35,"discount":0}"#
+        );
+        let built = Amounts {
+            price: Decimal::new(3500, 2),
+            discount: Some(Decimal::new(3550, 2)),
+        };
+        assert_eq!(
+            serde_json::to_string(&built).unwrap(),
+            r#"{"price":35,"discount":35.5}"#,
+            "35.00 is a whole amount"
+        );
         let big = Decimal::from(u64::MAX);
         let written = serde_json::to_string(&Amounts {
             price: big,

@@ -3,8 +3,12 @@
 //! The API sends amounts as JSON numbers (`14.5`, `129.8`, `100`), and clients compare them as
 //! numbers. Arithmetic on binary floats would drift (`0.1 + 0.2`), so amounts are
 //! `rust_decimal::Decimal` while the simulator computes, and only become a JSON number when
-//! written: whole amounts as integers, others as the shortest float that reads back as the same
-//! decimal.
+//! written: whole amounts as integers (`35`, also when the decimal is `35.00`), others as the
+//! shortest float that reads back as the same decimal (`35.5`).
+//!
+//! The SDK writes the amounts of its requests the same way (`sdk/src/money.rs`), so one amount has
+//! one spelling on either side of the wire; the table in `contract-tests/tests/it/money.rs` holds
+//! both writers to it.
 
 use std::fmt;
 use std::str::FromStr;
@@ -43,10 +47,13 @@ impl fmt::Display for Money {
 impl Serialize for Money {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let value = self.0.normalize();
-        if value.scale() == 0
-            && let Some(whole) = value.to_i64()
-        {
-            return serializer.serialize_i64(whole);
+        if value.scale() == 0 {
+            if let Some(whole) = value.to_i64() {
+                return serializer.serialize_i64(whole);
+            }
+            if let Some(whole) = value.to_u64() {
+                return serializer.serialize_u64(whole);
+            }
         }
         match value.to_f64() {
             Some(float) if float.is_finite() => serializer.serialize_f64(float),

@@ -1,6 +1,8 @@
 //! The code-generation side of `cargo xtask`: `generate`, `diff`, `vendor`
-//! and `coverage` (the `xtask` binary hands them here). This file only parses
-//! arguments; each command lives in a module of its own.
+//! and `coverage` (the `xtask` binary hands them here). Each command lives in
+//! a module of its own and returns a report; this file parses the arguments,
+//! prints the reports and turns a report that fails the run into the error
+//! the process exits with.
 
 mod codegen;
 mod coverage;
@@ -64,8 +66,8 @@ enum Command {
         #[arg(long, conflicts_with_all = ["old", "new"], value_name = "GITREV")]
         rev: Option<String>,
         /// How to print the report.
-        #[arg(long, value_enum, default_value_t = DiffFormat::Text)]
-        format: DiffFormat,
+        #[arg(long, value_enum, default_value_t = diff::Format::Text)]
+        format: diff::Format,
         /// Exit 1 when a change of this severity (or worse) is found.
         #[arg(long, value_enum)]
         fail_on: Option<FailOn>,
@@ -122,17 +124,6 @@ enum Command {
     },
 }
 
-/// Output formats of `cargo xtask diff`.
-#[derive(Clone, Copy, clap::ValueEnum)]
-enum DiffFormat {
-    /// Grouped by operation, for people.
-    Text,
-    /// `{"semver", "changes": [...]}`.
-    Json,
-    /// A table for a pull-request comment.
-    Markdown,
-}
-
 /// Severities `--fail-on` can name.
 #[derive(Clone, Copy, clap::ValueEnum)]
 enum FailOn {
@@ -142,81 +133,14 @@ enum FailOn {
     Additive,
 }
 
-fn run_diff(
-    old: Option<PathBuf>,
-    new: Option<PathBuf>,
-    rev: Option<String>,
-    format: DiffFormat,
-    fail_on: Option<FailOn>,
-) -> Result<()> {
-    let root = generate::project_root();
-    let changes = match (rev, old, new) {
-        (Some(rev), _, _) => diff::diff_revision(&root, &rev)?,
-        (None, Some(old), Some(new)) => diff::diff_files(&old, &new)?,
-        _ => anyhow::bail!("give two spec files, or --rev GITREV"),
-    };
-    let report = diff::report(changes, &diff::sdk_version(&root)?);
-    match format {
-        DiffFormat::Text => emit(&diff::to_text(&report)),
-        DiffFormat::Json => emit(&format!("{}\n", serde_json::to_string_pretty(&diff::to_json(&report))?)),
-        DiffFormat::Markdown => emit(&diff::to_markdown(&report)),
-    }
-    fail_on_changes(std::slice::from_ref(&report), fail_on)
-}
-
-/// `diff --series`: each consecutive pair, in order. JSON is one array of
-/// `{old, new, report}`; text and Markdown put a heading before each report.
-fn run_diff_series(series: &[PathBuf], format: DiffFormat, fail_on: Option<FailOn>) -> Result<()> {
-    let version = diff::sdk_version(&generate::project_root())?;
-    let mut reports = Vec::new();
-    let mut json = Vec::new();
-    let mut text = String::new();
-    for pair in series.windows(2) {
-        let (old, new) = (&pair[0], &pair[1]);
-        let report = diff::report(diff::diff_files(old, new)?, &version);
-        match format {
-            DiffFormat::Text => text.push_str(&format!(
-                "== {} -> {}\n{}",
-                old.display(),
-                new.display(),
-                diff::to_text(&report)
-            )),
-            DiffFormat::Markdown => text.push_str(&format!(
-                "## `{}` to `{}`\n\n{}\n",
-                old.display(),
-                new.display(),
-                diff::to_markdown(&report)
-            )),
-            DiffFormat::Json => json.push(serde_json::json!({
-                "old": old.display().to_string(),
-                "new": new.display().to_string(),
-                "report": diff::to_json(&report),
-            })),
+impl FailOn {
+    /// The least severe change that fails the run.
+    fn threshold(self) -> diff::Severity {
+        match self {
+            FailOn::Breaking => diff::Severity::Breaking,
+            FailOn::Additive => diff::Severity::Additive,
         }
-        reports.push(report);
     }
-    match format {
-        DiffFormat::Json => emit(&format!("{}\n", serde_json::to_string_pretty(&json)?)),
-        DiffFormat::Text | DiffFormat::Markdown => emit(&text),
-    }
-    fail_on_changes(&reports, fail_on)
-}
-
-fn fail_on_changes(reports: &[diff::Report], fail_on: Option<FailOn>) -> Result<()> {
-    let threshold = match fail_on {
-        None => return Ok(()),
-        Some(FailOn::Breaking) => diff::Severity::Breaking,
-        Some(FailOn::Additive) => diff::Severity::Additive,
-    };
-    let failing = reports
-        .iter()
-        .flat_map(|report| &report.changes)
-        .filter(|c| c.severity >= threshold)
-        .count();
-    if failing > 0 {
-        anyhow::bail!("{failing} change(s) at or above the --fail-on level");
-    }
-    Ok(())
 }
 
 /// Runs the command; an error is printed as one line with its causes
@@ -269,13 +193,21 @@ fn run(cli: Cli) -> Result<()> {
             series,
             format,
             fail_on,
-        } if series.is_empty() => run_diff(old, new, rev, format, fail_on),
-        Command::Diff {
-            series,
-            format,
-            fail_on,
-            ..
-        } => run_diff_series(&series, format, fail_on),
+        } => {
+            let comparison = match (rev, old, new) {
+                _ if !series.is_empty() => diff::Comparison::Series(series),
+                (Some(revision), _, _) => diff::Comparison::Revision(revision),
+                (None, Some(old), Some(new)) => diff::Comparison::Files { old, new },
+                _ => bail!("give two spec files, or --rev GITREV"),
+            };
+            let outcome = diff::command::run(&generate::project_root(), &comparison, format)?;
+            emit(&outcome.output);
+            let failing = fail_on.map_or(0, |level| outcome.at_least(level.threshold()));
+            if failing > 0 {
+                bail!("{failing} change(s) at or above the --fail-on level");
+            }
+            Ok(())
+        }
         Command::Vendor {
             walk: Some(history),
             name,

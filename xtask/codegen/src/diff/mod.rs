@@ -17,6 +17,7 @@
 //!   `..Default::default()`: a new field is not counted as breaking struct
 //!   literals.
 
+pub mod command;
 mod compare;
 mod model;
 mod report;
@@ -28,6 +29,7 @@ use anyhow::{Context, Result, bail};
 use serde::Serialize;
 use serde_json::{Value, json};
 
+pub use command::{Comparison, Format};
 pub use report::{Report, report, to_json, to_markdown, to_text};
 
 /// How a change affects a Rust caller.

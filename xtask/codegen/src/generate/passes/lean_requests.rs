@@ -2,12 +2,16 @@
 //!
 //! progenitor's `send()` builds each request the same way, whatever it holds:
 //! - it adds an `api-version` header, taken from the spec's version, which
-//!   the API does not know and the SDK's hooks would remove again;
+//!   the API does not know. Nothing else removes it (the SDK's hooks only add
+//!   headers), so this pass is what keeps it off the wire;
 //! - it calls `.query(..)` for every query parameter, also for an optional
 //!   one that is not set. reqwest rewrites the URL's query on each call, even
 //!   when the parameter adds nothing to it.
 //!
-//! The pass removes the header's map, and turns the `.query(..)` of each
+//! The pass removes the header's map where the version is all it holds (an
+//! operation with header parameters of its own would keep the map, and the
+//! version with it; our specs have none once normalization has dropped
+//! `Accept` and `Content-Type`), and turns the `.query(..)` of each
 //! optional parameter into `.optional_query(name, &value)`
 //! (`crate::query::OptionalQuery`), which leaves the URL alone for `None`.
 //! A required parameter keeps its `.query(..)`.

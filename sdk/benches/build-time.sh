@@ -4,7 +4,7 @@
 # Not a test: it measures, it does not judge.
 #
 # Run from anywhere:
-#     sdk/bench/build-time.sh
+#     sdk/benches/build-time.sh
 # Knobs (environment): PROFILE (dev or release, default dev), JOBS (cargo -j, default: all cores),
 # ONLY (an extended regular expression: run only the builds whose name matches it).
 #
