@@ -9,14 +9,16 @@
 # Then a service that tests against the simulator (service/): its `cargo test` must compile
 # nothing of what its `cargo build` compiled (shared-build.sh), and its tests must pass.
 #
-# Each application is its own workspace with its own Cargo.lock; all three build into one target
-# directory under the project's (target/apps, or CARGO_TARGET_DIR), so what they share compiles
-# once. Run from anywhere: sdk/tests/apps/check.sh
+# Each application is its own workspace with its own Cargo.lock; all three build into the project's
+# target directory (or CARGO_TARGET_DIR), so what they share with each other and with the
+# workspace compiles once: a dependency with the same version, features and profile settings is
+# the same unit to Cargo whichever workspace asks for it (the applications' `debug = false` is
+# what the workspace gives its dependencies). Run from anywhere: sdk/tests/apps/check.sh
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/../../.." && pwd)"
-export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$root/target/apps}"
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$root/target}"
 
 failed=0
 for app in reqwest-default reqwest-no-tls; do
