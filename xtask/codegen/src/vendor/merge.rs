@@ -173,9 +173,11 @@ pub fn parent_key(key: &str) -> Option<String> {
         if path == "(body)" {
             return Some(body.to_string());
         }
+        // The items of an array body (`[]`) belong to the body's root, `(body)`, as a
+        // property at the top level does.
         let parent = match path.rfind(['.', '[']) {
-            Some(cut) => &path[..cut],
-            None => "(body)",
+            Some(cut) if cut > 0 => &path[..cut],
+            _ => "(body)",
         };
         return Some(format!("{body} field {parent}"));
     }
@@ -226,6 +228,14 @@ mod tests {
             "GET /c/{} parameter query:include"
         );
         assert_eq!(parent_key("POST /c request application/json").unwrap(), "POST /c");
+        assert_eq!(
+            parent_key("POST /c request application/json field [].id").unwrap(),
+            "POST /c request application/json field []"
+        );
+        assert_eq!(
+            parent_key("POST /c request application/json field []").unwrap(),
+            "POST /c request application/json field (body)"
+        );
     }
 
     fn facts(entries: &[(&str, Value, bool)]) -> Facts {
