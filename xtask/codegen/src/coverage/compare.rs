@@ -8,8 +8,8 @@ use serde_json::Value;
 
 use super::deviation;
 use super::report::{Finding, FindingKind, Justified, Report};
-use crate::vendor::facts::{Facts, Kind};
-use crate::vendor::key::{Attribute, Key, Place};
+use crate::spec_merge::facts::{Facts, Kind};
+use crate::spec_merge::key::{Attribute, Key, Place};
 
 /// Compares the facts of a published spec with the facts of ours (`ours_doc`, whose
 /// `x-deviation`s give the reasons).
@@ -213,7 +213,7 @@ fn judge(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::vendor::facts::extract;
+    use crate::spec_merge::facts::extract;
     use serde_json::json;
 
     /// A small published spec: one operation with a path and a query parameter, a request

@@ -152,8 +152,8 @@ pub fn member_for(release: &Facts, ours: &Facts, parent: &Key) -> Option<String>
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::vendor::facts::Place;
-    use crate::vendor::key::{FieldPath, Operation, Place as Site};
+    use crate::spec_merge::facts::Place;
+    use crate::spec_merge::key::{FieldPath, Operation, Place as Site};
     use serde_json::json;
 
     /// The key of the type of field `path` of `GET /c`'s answer.

@@ -1041,7 +1041,7 @@ fn set_creating(document: &YamlDocument, at: &str, key: &str, value: &Value) -> 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::vendor::merge_release;
+    use crate::spec_merge::merge_release;
 
     /// A spec whose one operation answers with `answer`, with `schemas` as its components.
     fn spec(answer: Value, schemas: Value) -> Value {
@@ -1172,7 +1172,7 @@ mod tests {
         assert!(forward.conflicts.is_empty(), "{:?}", forward.conflicts);
         let end = carts_openapi::parse(forward.text.as_bytes()).unwrap().doc;
         assert_eq!(
-            crate::vendor::walk::compare(&doc, &end).unwrap().facts,
+            crate::spec_merge::walk::compare(&doc, &end).unwrap().facts,
             Vec::<String>::new()
         );
     }

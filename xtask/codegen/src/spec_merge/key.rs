@@ -358,7 +358,7 @@ impl fmt::Display for Key {
 mod tests {
     use super::*;
     use crate::generate::project_root;
-    use crate::vendor::facts::{Facts, extract};
+    use crate::spec_merge::facts::{Facts, extract};
 
     /// The facts of a spec in the repository.
     fn facts_of(path: &str) -> Facts {
