@@ -10,7 +10,7 @@ mod diff;
 mod generate;
 mod normalize;
 mod server_prefix;
-mod vendor;
+mod spec_merge;
 
 use std::path::PathBuf;
 
@@ -216,14 +216,14 @@ fn run(cli: Cli) -> Result<()> {
             out,
             ..
         } => {
-            let request = vendor::WalkRequest {
+            let request = spec_merge::WalkRequest {
                 history: &history,
                 name: &name,
                 from: &from,
                 generate,
                 out: out.as_deref(),
             };
-            let report = vendor::walk(&generate::project_root(), &request)?;
+            let report = spec_merge::walk(&generate::project_root(), &request)?;
             emit(&report.to_string());
             if !report.clean() {
                 bail!(
@@ -246,13 +246,13 @@ fn run(cli: Cli) -> Result<()> {
             ..
         } => {
             let today = chrono::Utc::now().format("%Y-%m-%d").to_string();
-            let request = vendor::Request {
+            let request = spec_merge::Request {
                 file: &file,
                 name: &name,
                 today: &today,
                 dry_run,
             };
-            emit(&vendor::vendor(&generate::project_root(), &request)?.to_string());
+            emit(&spec_merge::vendor(&generate::project_root(), &request)?.to_string());
             Ok(())
         }
         Command::Vendor { file: None, .. } => bail!("give a release FILE, or --walk HISTORY"),

@@ -8,7 +8,8 @@ use serde_json::Value;
 
 use super::deviation;
 use super::report::{Finding, FindingKind, Justified, Report};
-use crate::vendor::facts::{Facts, Kind};
+use crate::spec_merge::facts::{Facts, Kind};
+use crate::spec_merge::key::{Attribute, Key, Place};
 
 /// Compares the facts of a published spec with the facts of ours (`ours_doc`, whose
 /// `x-deviation`s give the reasons).
@@ -16,17 +17,19 @@ pub fn compare(published: &Facts, ours: &Facts, ours_doc: &Value) -> Report {
     let mut report = Report::default();
     let mut missing_bodies = BTreeSet::new();
     for (key, fact) in published {
-        let operation = operation_of(key);
-        let has_operation = ours.contains_key(operation);
+        let operation = key.operation.to_string();
+        let has_operation = ours.contains_key(&key.operation_key());
         match fact.kind {
             Kind::Operation => {
                 report.operations.count(has_operation);
                 if !has_operation {
                     let id = published
-                        .get(&format!("{key} operationId"))
+                        .get(&key.with(Attribute::OperationId))
                         .and_then(|f| f.value.as_str())
                         .unwrap_or_default();
-                    report.findings.push(finding(FindingKind::MissingOperation, key, id));
+                    report
+                        .findings
+                        .push(finding(FindingKind::MissingOperation, &key.to_string(), id));
                 }
             }
             Kind::Parameter => {
@@ -35,11 +38,13 @@ pub fn compare(published: &Facts, ours: &Facts, ours_doc: &Value) -> Report {
             }
             Kind::Status => {
                 let covered = has_operation && ours.contains_key(key);
-                if has_operation && !covered {
-                    let status = key.rsplit(' ').next().unwrap_or_default();
+                if has_operation
+                    && !covered
+                    && let Place::Response { status, .. } = &key.place
+                {
                     report
                         .findings
-                        .push(finding(FindingKind::MissingStatus, operation, status));
+                        .push(finding(FindingKind::MissingStatus, &operation, status));
                 }
                 report.statuses.count(covered);
             }
@@ -53,18 +58,9 @@ pub fn compare(published: &Facts, ours: &Facts, ours_doc: &Value) -> Report {
     report.extra_operations = ours
         .iter()
         .filter(|(key, fact)| fact.kind == Kind::Operation && !published.contains_key(*key))
-        .map(|(key, _)| key.clone())
+        .map(|(key, _)| key.to_string())
         .collect();
     report
-}
-
-/// The operation a key belongs to: its first two words, `GET /carts/{}`.
-fn operation_of(key: &str) -> &str {
-    let mut spaces = key.match_indices(' ').map(|(at, _)| at);
-    match (spaces.next(), spaces.next()) {
-        (Some(_), Some(second)) => &key[..second],
-        _ => key,
-    }
 }
 
 fn finding(kind: FindingKind, place: &str, detail: &str) -> Finding {
@@ -76,22 +72,26 @@ fn finding(kind: FindingKind, place: &str, detail: &str) -> Finding {
 }
 
 /// Compares a parameter that the published spec has, under `key`; whether ours covers it.
-fn parameter(key: &str, published: &Facts, ours: &Facts, ours_doc: &Value, report: &mut Report) -> bool {
-    let (operation, name) = key.split_once(" parameter ").unwrap_or((key, ""));
+fn parameter(key: &Key, published: &Facts, ours: &Facts, ours_doc: &Value, report: &mut Report) -> bool {
+    let operation = key.operation.to_string();
+    let name = match &key.place {
+        Place::Parameter { location, name } => format!("{location}:{name}"),
+        _ => String::new(),
+    };
     let Some(our_parameter) = ours.get(key) else {
         report
             .findings
-            .push(finding(FindingKind::MissingParameter, operation, name));
+            .push(finding(FindingKind::MissingParameter, &operation, &name));
         return false;
     };
     let mut differences = Vec::new();
-    for attribute in ["required", "style", "explode"] {
+    for attribute in [Attribute::Required, Attribute::Style, Attribute::Explode] {
         compare_attribute(key, attribute, published, ours, &mut differences);
     }
     // A type the published spec leaves open is not compared.
-    for attribute in ["type", "items type"] {
+    for attribute in [Attribute::Type, Attribute::ItemsType] {
         let stated = published
-            .get(&format!("{key} {attribute}"))
+            .get(&key.with(attribute.clone()))
             .is_some_and(|f| f.value.as_array().is_some_and(|types| !types.is_empty()));
         if stated {
             compare_attribute(key, attribute, published, ours, &mut differences);
@@ -112,28 +112,29 @@ fn parameter(key: &str, published: &Facts, ours: &Facts, ours_doc: &Value, repor
 /// Compares a body field that the published spec has, under `key`; whether ours covers it.
 /// A body ours lacks altogether is one finding, however many fields it has.
 fn field(
-    key: &str,
+    key: &Key,
     published: &Facts,
     ours: &Facts,
     ours_doc: &Value,
-    missing_bodies: &mut BTreeSet<String>,
+    missing_bodies: &mut BTreeSet<Key>,
     report: &mut Report,
 ) -> bool {
-    let (body, path) = key.split_once(" field ").unwrap_or((key, ""));
-    let operation = operation_of(body);
-    let place = format!("{operation}  {}  {path}", body[operation.len()..].trim_start());
-    if !ours.contains_key(body) {
-        if missing_bodies.insert(body.to_string()) {
-            let detail = body[operation.len()..].trim_start();
+    let body = key.body();
+    let operation = key.operation.to_string();
+    let path = key.field.as_ref().map(ToString::to_string).unwrap_or_default();
+    let place = format!("{operation}  {}  {path}", key.place);
+    if !ours.contains_key(&body) {
+        let detail = key.place.to_string();
+        if missing_bodies.insert(body) {
             report
                 .findings
-                .push(finding(FindingKind::MissingBody, operation, detail));
+                .push(finding(FindingKind::MissingBody, &operation, &detail));
         }
         return false;
     }
     let Some(our_field) = ours.get(key) else {
         let types = published
-            .get(&format!("{key} type"))
+            .get(&key.with(Attribute::Type))
             .map(|f| f.value.to_string())
             .unwrap_or_default();
         report.findings.push(finding(FindingKind::MissingField, &place, &types));
@@ -141,13 +142,13 @@ fn field(
     };
     let mut differences = Vec::new();
     let stated_type = published
-        .get(&format!("{key} type"))
+        .get(&key.with(Attribute::Type))
         .is_some_and(|f| f.value.as_array().is_some_and(|types| !types.is_empty()));
     if stated_type {
-        compare_attribute(key, "type", published, ours, &mut differences);
+        compare_attribute(key, Attribute::Type, published, ours, &mut differences);
     }
     compare_enum(key, published, ours, &mut differences);
-    for attribute in ["required", "nullable"] {
+    for attribute in [Attribute::Required, Attribute::Nullable] {
         compare_attribute(key, attribute, published, ours, &mut differences);
     }
     let reason = our_field
@@ -157,8 +158,8 @@ fn field(
 }
 
 /// Notes how ours states `attribute` of the parameter or field at `key` otherwise.
-fn compare_attribute(key: &str, attribute: &str, published: &Facts, ours: &Facts, differences: &mut Vec<String>) {
-    let attribute_key = format!("{key} {attribute}");
+fn compare_attribute(key: &Key, attribute: Attribute, published: &Facts, ours: &Facts, differences: &mut Vec<String>) {
+    let attribute_key = key.with(attribute.clone());
     let value = |facts: &Facts| facts.get(&attribute_key).map(|f| f.value.clone());
     let (theirs, our) = (value(published), value(ours));
     if theirs != our {
@@ -168,13 +169,12 @@ fn compare_attribute(key: &str, attribute: &str, published: &Facts, ours: &Facts
 }
 
 /// Notes the enum values of the parameter or field at `key` that ours does not list.
-fn compare_enum(key: &str, published: &Facts, ours: &Facts, differences: &mut Vec<String>) {
-    let prefix = format!("{key} enum ");
+fn compare_enum(key: &Key, published: &Facts, ours: &Facts, differences: &mut Vec<String>) {
+    let first = key.with(Attribute::Enum(String::new()));
     let missing: Vec<&str> = published
-        .range(prefix.clone()..)
-        .take_while(|(k, _)| k.starts_with(&prefix))
-        .filter(|(k, _)| !ours.contains_key(*k))
-        .map(|(k, _)| &k[prefix.len()..])
+        .range(&first..)
+        .take_while(|(k, _)| k.enum_value().is_some() && k.parent().as_ref() == Some(key))
+        .filter_map(|(k, _)| k.enum_value().filter(|_| !ours.contains_key(k)))
         .collect();
     if !missing.is_empty() {
         differences.push(format!("enum values missing: {}", missing.join(", ")));
@@ -213,7 +213,7 @@ fn judge(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::vendor::facts::extract;
+    use crate::spec_merge::facts::extract;
     use serde_json::json;
 
     /// A small published spec: one operation with a path and a query parameter, a request

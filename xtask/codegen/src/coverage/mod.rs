@@ -2,7 +2,7 @@
 //! facts our spec keeps.
 //!
 //! Both documents are read into the facts `cargo xtask vendor` merges
-//! ([`crate::vendor::facts`]): operations by `METHOD /path/{}`, their
+//! ([`crate::spec_merge::facts`]): operations by `METHOD /path/{}`, their
 //! parameters (required, type, item type, enum values, style, explode),
 //! response statuses and the fields of request and response bodies (types,
 //! enum values, required, nullable), with every `$ref` followed and
@@ -26,7 +26,7 @@ use anyhow::Result;
 
 pub use report::Report;
 
-use crate::vendor::facts;
+use crate::spec_merge::facts;
 
 /// Compares the spec at `published` (a release, kept in `spec/upstream/`) with ours at `ours`.
 pub fn coverage(published: &Path, ours: &Path) -> Result<Report> {

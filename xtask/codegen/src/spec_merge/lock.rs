@@ -7,6 +7,7 @@ use std::path::Path;
 
 use anyhow::{Context, Result};
 use serde::{Deserialize, Serialize};
+use serde_json::Value;
 
 use super::merge::Conflict;
 
@@ -28,7 +29,37 @@ pub struct Entry {
     pub sha256: String,
     /// Conflicts between it and our spec that a person has not settled.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub conflicts: Vec<Conflict>,
+    pub conflicts: Vec<Unsettled>,
+}
+
+/// A conflict as the lock keeps it, its fact's key written out.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Unsettled {
+    /// The fact's key (`GET /carts/{} response 200 application/json field data.id type`).
+    pub fact: String,
+    /// Where our spec states it (a JSON pointer), or where it would go.
+    pub pointer: String,
+    /// Our value (`null`: our spec does not state it).
+    pub ours: Value,
+    /// The previous release's value.
+    pub base: Value,
+    /// The new release's value.
+    pub theirs: Value,
+    /// Why a person has to decide.
+    pub reason: String,
+}
+
+impl From<&Conflict> for Unsettled {
+    fn from(conflict: &Conflict) -> Self {
+        Self {
+            fact: conflict.fact.to_string(),
+            pointer: conflict.pointer.clone(),
+            ours: conflict.ours.clone(),
+            base: conflict.base.clone(),
+            theirs: conflict.theirs.clone(),
+            reason: conflict.reason.clone(),
+        }
+    }
 }
 
 /// The whole lock, by spec name.

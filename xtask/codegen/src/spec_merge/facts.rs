@@ -13,8 +13,10 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use carts_openapi::{Field, Status, child, follow, operations, parameters, template};
+use carts_openapi::{Field, Status, child, follow, operations, parameters};
 use serde_json::{Value, json};
+
+use super::key::{Attribute, FieldPath, Key, Operation, Place as Site};
 
 /// One fact: its value and where the document states it.
 #[derive(Debug, Clone, PartialEq)]
@@ -107,18 +109,14 @@ pub struct Place {
 }
 
 /// All facts of a document, by key.
-pub type Facts = BTreeMap<String, Fact>;
-
-/// The operation part of a key: `GET /carts/{}`.
-pub fn operation_key(method: &str, path: &str) -> String {
-    format!("{} {}", method.to_uppercase(), template(path))
-}
+pub type Facts = BTreeMap<Key, Fact>;
 
 /// Extracts every fact of `doc`.
 pub fn extract(doc: &Value) -> Facts {
     let mut facts = Facts::new();
     for op in operations(doc) {
-        let key = operation_key(&op.method, &op.path);
+        let operation = Operation::new(&op.method, &op.path);
+        let key = Key::new(operation.clone(), Site::Operation);
         let object = doc.pointer(&op.pointer).cloned().unwrap_or_default();
         let op_deviates = object.get("x-deviation").is_some();
         let place = |node: &str| Place {
@@ -137,7 +135,7 @@ pub fn extract(doc: &Value) -> Facts {
         );
         if let Some(id) = &op.id {
             facts.insert(
-                format!("{key} operationId"),
+                key.with(Attribute::OperationId),
                 Fact {
                     value: json!(id),
                     kind: Kind::OperationId,
@@ -151,22 +149,37 @@ pub fn extract(doc: &Value) -> Facts {
         }
         if let Some(body) = object.get("requestBody") {
             let (body, body_pointer) = follow(doc, body, &child(&op.pointer, "requestBody"));
-            body_facts(
-                doc,
-                &format!("{key} request"),
-                &op.pointer,
-                body,
-                &body_pointer,
-                op_deviates,
-                &mut facts,
-            );
+            let request = |media: &str| {
+                Key::new(
+                    operation.clone(),
+                    Site::Request {
+                        media: media.to_string(),
+                    },
+                )
+            };
+            body_facts(doc, &request, &op.pointer, body, &body_pointer, op_deviates, &mut facts);
         }
         let responses_pointer = child(&op.pointer, "responses");
         for (status, response) in object.get("responses").and_then(Value::as_object).into_iter().flatten() {
             if Status::parse(status) == Status::Other {
                 continue;
             }
-            let response_key = format!("{key} response {status}");
+            let response_key = Key::new(
+                operation.clone(),
+                Site::Response {
+                    status: status.clone(),
+                    media: None,
+                },
+            );
+            let body = |media: &str| {
+                Key::new(
+                    operation.clone(),
+                    Site::Response {
+                        status: status.clone(),
+                        media: Some(media.to_string()),
+                    },
+                )
+            };
             let (response, response_pointer) = follow(doc, response, &child(&responses_pointer, status));
             facts.insert(
                 response_key.clone(),
@@ -184,7 +197,7 @@ pub fn extract(doc: &Value) -> Facts {
             );
             body_facts(
                 doc,
-                &response_key,
+                &body,
                 &op.pointer,
                 response,
                 &response_pointer,
@@ -198,7 +211,7 @@ pub fn extract(doc: &Value) -> Facts {
 
 fn parameter_facts(
     doc: &Value,
-    key: &str,
+    key: &Key,
     operation: &str,
     param: &carts_openapi::Parameter,
     op_deviates: bool,
@@ -209,7 +222,13 @@ fn parameter_facts(
     } else {
         param.name.clone()
     };
-    let param_key = format!("{key} parameter {}:{name}", param.location);
+    let param_key = Key::new(
+        key.operation.clone(),
+        Site::Parameter {
+            location: param.location.clone(),
+            name,
+        },
+    );
     let deviates = op_deviates || param.object.get("x-deviation").is_some();
     let holder = entry_pointer(doc, operation, &param.name, &param.location).unwrap_or_default();
     let schema_pointer = param.schema_pointer(doc);
@@ -220,11 +239,10 @@ fn parameter_facts(
         attribute: attribute.to_string(),
         children: Vec::new(),
     };
-    let mut insert = |suffix: &str, value: Value, kind: Kind, attribute: &str| {
-        let fact_key = if suffix.is_empty() {
-            param_key.clone()
-        } else {
-            format!("{param_key} {suffix}")
+    let mut insert = |suffix: Option<Attribute>, value: Value, kind: Kind, attribute: &str| {
+        let fact_key = match suffix {
+            None => param_key.clone(),
+            Some(suffix) => param_key.with(suffix),
         };
         facts.insert(
             fact_key,
@@ -236,37 +254,52 @@ fn parameter_facts(
             },
         );
     };
-    insert("", json!(true), Kind::Parameter, "");
+    insert(None, json!(true), Kind::Parameter, "");
     insert(
-        "required",
+        Some(Attribute::Required),
         json!(param.required),
         Kind::ParameterAttribute("required"),
         "",
     );
-    insert("style", json!(param.style), Kind::ParameterAttribute("style"), "");
-    insert("explode", json!(param.explode), Kind::ParameterAttribute("explode"), "");
+    insert(
+        Some(Attribute::Style),
+        json!(param.style),
+        Kind::ParameterAttribute("style"),
+        "",
+    );
+    insert(
+        Some(Attribute::Explode),
+        json!(param.explode),
+        Kind::ParameterAttribute("explode"),
+        "",
+    );
     let walked = carts_openapi::fields(doc, &schema_pointer);
     if let Some(top) = walked.fields.get("") {
         insert(
-            "type",
+            Some(Attribute::Type),
             types_value(top),
             Kind::ParameterType { items: false },
             top.stated_type().map_or(schema_pointer.as_str(), |t| t.at.as_str()),
         );
         for value in enum_values(top) {
-            insert(&format!("enum {value}"), json!(true), Kind::ParameterEnum, enum_at(top));
+            insert(
+                Some(Attribute::Enum(value)),
+                json!(true),
+                Kind::ParameterEnum,
+                enum_at(top),
+            );
         }
     }
     if let Some(items) = walked.fields.get("[]") {
         insert(
-            "items type",
+            Some(Attribute::ItemsType),
             types_value(items),
             Kind::ParameterType { items: true },
             type_at(items),
         );
         for value in enum_values(items) {
             insert(
-                &format!("enum {value}"),
+                Some(Attribute::Enum(value)),
                 json!(true),
                 Kind::ParameterEnum,
                 enum_at(items),
@@ -299,7 +332,7 @@ fn entry_pointer(doc: &Value, operation: &str, name: &str, location: &str) -> Op
 #[allow(clippy::too_many_arguments)]
 fn body_facts(
     doc: &Value,
-    key: &str,
+    key: &dyn Fn(&str) -> Key,
     operation: &str,
     holder: &Value,
     holder_pointer: &str,
@@ -308,7 +341,7 @@ fn body_facts(
 ) {
     let content_pointer = child(holder_pointer, "content");
     for (media, entry) in holder.get("content").and_then(Value::as_object).into_iter().flatten() {
-        let body_key = format!("{key} {media}");
+        let body_key = key(media);
         let entry_pointer = child(&content_pointer, media);
         facts.insert(
             body_key.clone(),
@@ -329,7 +362,7 @@ fn body_facts(
         }
         let walked = carts_openapi::fields(doc, &child(&entry_pointer, "schema"));
         for (path, field) in &walked.fields {
-            let field_key = format!("{body_key} field {}", if path.is_empty() { "(body)" } else { path });
+            let field_key = body_key.field(FieldPath::walked(path));
             let holder = field.holder.clone().unwrap_or_default();
             let children = children(doc, field);
             let deviates = deviates(doc, field);
@@ -348,17 +381,17 @@ fn body_facts(
             };
             facts.insert(field_key.clone(), fact(json!(true), Kind::Field, ""));
             facts.insert(
-                format!("{field_key} type"),
+                field_key.with(Attribute::Type),
                 fact(types_value(field), Kind::FieldType, type_at(field)),
             );
             if !path.is_empty() {
                 facts.insert(
-                    format!("{field_key} required"),
+                    field_key.with(Attribute::Required),
                     fact(json!(field.required.is_some()), Kind::FieldRequired, &holder),
                 );
             }
             facts.insert(
-                format!("{field_key} nullable"),
+                field_key.with(Attribute::Nullable),
                 fact(
                     json!(field.nullable.is_some()),
                     Kind::FieldNullable,
@@ -367,7 +400,7 @@ fn body_facts(
             );
             for value in enum_values(field) {
                 facts.insert(
-                    format!("{field_key} enum {value}"),
+                    field_key.with(Attribute::Enum(value)),
                     fact(json!(true), Kind::FieldEnum, enum_at(field)),
                 );
             }
@@ -455,47 +488,62 @@ mod tests {
         })
     }
 
+    /// The fact whose key prints as `key`.
+    fn fact<'a>(facts: &'a Facts, key: &str) -> &'a Fact {
+        facts
+            .iter()
+            .find(|(k, _)| k.to_string() == key)
+            .map(|(_, fact)| fact)
+            .unwrap_or_else(|| panic!("no fact {key}"))
+    }
+
     #[test]
     fn facts_are_keyed_by_api_location_with_their_places() {
         let facts = extract(&doc());
         let get = "GET /carts/{}";
-        assert_eq!(facts[get].value, json!(true));
-        assert_eq!(facts[&format!("{get} operationId")].value, json!("getCart"));
+        assert_eq!(fact(&facts, get).value, json!(true));
+        assert_eq!(fact(&facts, &format!("{get} operationId")).value, json!("getCart"));
         assert_eq!(
-            facts[&format!("{get} parameter query:include style")].value,
+            fact(&facts, &format!("{get} parameter query:include style")).value,
             json!("form")
         );
         assert_eq!(
-            facts[&format!("{get} parameter query:include explode")].value,
+            fact(&facts, &format!("{get} parameter query:include explode")).value,
             json!(false)
         );
         assert_eq!(
-            facts[&format!("{get} parameter query:include items type")].value,
+            fact(&facts, &format!("{get} parameter query:include items type")).value,
             json!(["string"])
         );
-        let enum_b = &facts[&format!("{get} parameter query:include enum \"b\"")];
+        let enum_b = fact(&facts, &format!("{get} parameter query:include enum \"b\""));
         assert_eq!(enum_b.at.attribute, "/components/parameters/Include/schema/items");
         assert_eq!(
-            facts[&format!("{get} parameter path:cartId required")].value,
+            fact(&facts, &format!("{get} parameter path:cartId required")).value,
             json!(true)
         );
         assert_eq!(
-            facts[&format!("{get} parameter path:cartId")].at.holder,
+            fact(&facts, &format!("{get} parameter path:cartId")).at.holder,
             "/paths/~1carts~1{cartId}/parameters/0"
         );
         let body = format!("{get} response 200 application/json");
-        let id = &facts[&format!("{body} field data.id")];
+        let id = fact(&facts, &format!("{body} field data.id"));
         assert_eq!(id.at.node, "/components/schemas/Cart/properties/id");
         assert_eq!(id.at.holder, "/components/schemas/Cart");
         assert!(!id.deviates);
-        assert_eq!(facts[&format!("{body} field data.id required")].value, json!(true));
-        assert_eq!(facts[&format!("{body} field data.id type")].value, json!(["string"]));
-        let data = &facts[&format!("{body} field data")];
+        assert_eq!(
+            fact(&facts, &format!("{body} field data.id required")).value,
+            json!(true)
+        );
+        assert_eq!(
+            fact(&facts, &format!("{body} field data.id type")).value,
+            json!(["string"])
+        );
+        let data = fact(&facts, &format!("{body} field data"));
         assert_eq!(data.at.children, ["/components/schemas/Cart"]);
-        let parent = &facts[&format!("{body} field data.parent_id nullable")];
+        let parent = fact(&facts, &format!("{body} field data.parent_id nullable"));
         assert_eq!(parent.value, json!(true));
         assert!(parent.deviates);
-        assert!(facts.contains_key(&format!("{get} response 200")));
+        assert!(facts.keys().any(|k| k.to_string() == format!("{get} response 200")));
     }
 
     #[test]
@@ -506,8 +554,7 @@ mod tests {
         renamed["components"]["schemas"]["Cart_Full"]["description"] = json!("Other words.");
         renamed["paths"]["/carts/{cartId}"]["get"]["responses"]["200"]["content"]["application/json"]["schema"]["properties"]
             ["data"] = json!({"$ref": "#/components/schemas/Cart_Full"});
-        let values =
-            |facts: Facts| -> BTreeMap<String, Value> { facts.into_iter().map(|(k, f)| (k, f.value)).collect() };
+        let values = |facts: Facts| -> BTreeMap<Key, Value> { facts.into_iter().map(|(k, f)| (k, f.value)).collect() };
         assert_eq!(values(extract(&doc())), values(extract(&renamed)));
     }
 }

@@ -7,16 +7,16 @@
 //!   become redundant;
 //! - anything else: a conflict, our side kept.
 
-use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use super::facts::{Fact, Facts};
+use super::facts::{Fact, Facts, Kind};
+use super::key::{Attribute, Key};
 
 /// One fact the release changed.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Change {
     /// The fact's key.
-    pub key: String,
+    pub key: Key,
     /// Its value in the previous release (`None`: absent).
     pub base: Option<Value>,
     /// Its value in the new release.
@@ -26,10 +26,10 @@ pub struct Change {
 }
 
 /// A change our spec cannot take without a person.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Conflict {
     /// The fact's key (`GET /carts/{} response 200 application/json field data.id type`).
-    pub fact: String,
+    pub fact: Key,
     /// Where our spec states it (a JSON pointer), or where it would go.
     pub pointer: String,
     /// Our value (`null`: our spec does not state it).
@@ -55,13 +55,13 @@ pub struct Decision {
     /// Changes where our spec already differed from the previous release.
     pub conflicts: Vec<Change>,
     /// Where our `x-deviation` is no longer needed: the release now says what we say.
-    pub redundant_deviations: Vec<String>,
+    pub redundant_deviations: Vec<Key>,
 }
 
 /// Compares the three sides.
 pub fn decide(base: &Facts, theirs: &Facts, ours: &Facts) -> Decision {
     let mut decision = Decision::default();
-    let keys: std::collections::BTreeSet<&String> = base.keys().chain(theirs.keys()).collect();
+    let keys: std::collections::BTreeSet<&Key> = base.keys().chain(theirs.keys()).collect();
     for key in keys {
         let value = |facts: &Facts| facts.get(key).map(|f: &Fact| f.value.clone());
         let (b, t, o) = (value(base), value(theirs), value(ours));
@@ -99,17 +99,18 @@ pub fn decide(base: &Facts, theirs: &Facts, ours: &Facts) -> Decision {
 /// where the release has an object) or is a union of several objects, where
 /// a new field has no one place to go. A marked ancestor that only differs
 /// in required-ness or nullability leaves its children to the merge.
-pub fn guarded(base: &Facts, ours: &Facts, key: &str) -> bool {
+pub fn guarded(base: &Facts, ours: &Facts, key: &Key) -> bool {
     if let Some(fact) = ours.get(key) {
         return fact.deviates;
     }
-    let mut current = key.to_string();
-    while let Some(parent) = parent_key(&current) {
+    let mut current = key.clone();
+    while let Some(parent) = current.parent() {
         if let Some(fact) = ours.get(&parent) {
             if !fact.deviates {
                 return false;
             }
-            let type_of = |facts: &Facts| facts.get(&format!("{parent} type")).map(|f| f.value.clone());
+            let type_key = parent.with(Attribute::Type);
+            let type_of = |facts: &Facts| facts.get(&type_key).map(|f| f.value.clone());
             let reshaped = type_of(ours) != type_of(base);
             let union = fact.at.children.len() > 1 && member_for(base, ours, &parent).is_none();
             return reshaped || union;
@@ -124,20 +125,18 @@ pub fn guarded(base: &Facts, ours: &Facts, key: &str) -> bool {
 /// fields `release` also states at that level (a bare cart beside its
 /// wrapped form takes the cart's new field). `None` when no member, or more
 /// than one, declares them: then which one takes the field is a choice.
-pub fn member_for(release: &Facts, ours: &Facts, parent: &str) -> Option<String> {
+pub fn member_for(release: &Facts, ours: &Facts, parent: &Key) -> Option<String> {
     let children = &ours.get(parent)?.at.children;
-    let prefix = match parent.strip_suffix(" field (body)") {
-        Some(body) => format!("{body} field "),
-        None => format!("{parent}."),
-    };
     let mut holders = std::collections::BTreeSet::new();
-    for (key, fact) in ours.range(prefix.clone()..) {
-        if !key.starts_with(&prefix) {
-            break;
-        }
-        if fact.kind == super::facts::Kind::Field
+    // The fields of the parent's body, which its children are among.
+    let body = parent.body();
+    let fields = ours
+        .range(&body..)
+        .take_while(|(key, _)| key.operation == body.operation && key.place == body.place);
+    for (key, fact) in fields {
+        if fact.kind == Kind::Field
             && release.contains_key(key)
-            && parent_key(key).as_deref() == Some(parent)
+            && key.parent().as_ref() == Some(parent)
             && children.contains(&fact.at.holder)
         {
             holders.insert(fact.at.holder.clone());
@@ -150,90 +149,30 @@ pub fn member_for(release: &Facts, ours: &Facts, parent: &str) -> Option<String>
     }
 }
 
-/// The key one step up: an attribute's field or parameter, a field's parent
-/// field, the body root's body, a body's status, a status's operation.
-pub fn parent_key(key: &str) -> Option<String> {
-    if let Some(at) = key.find(" enum ") {
-        return Some(key[..at].to_string());
-    }
-    for suffix in [
-        " items type",
-        " type",
-        " required",
-        " nullable",
-        " style",
-        " explode",
-        " operationId",
-    ] {
-        if let Some(parent) = key.strip_suffix(suffix) {
-            return Some(parent.to_string());
-        }
-    }
-    if let Some((body, path)) = key.split_once(" field ") {
-        if path == "(body)" {
-            return Some(body.to_string());
-        }
-        let parent = match path.rfind(['.', '[']) {
-            Some(cut) => &path[..cut],
-            None => "(body)",
-        };
-        return Some(format!("{body} field {parent}"));
-    }
-    if let Some((operation, _)) = key.split_once(" parameter ") {
-        return Some(operation.to_string());
-    }
-    for marker in [" response ", " request "] {
-        if let Some((operation, rest)) = key.split_once(marker) {
-            return Some(match rest.split_once(' ') {
-                // `response 200 application/json` -> `response 200`.
-                Some((status, _)) if marker == " response " => format!("{operation}{marker}{status}"),
-                _ => operation.to_string(),
-            });
-        }
-    }
-    None
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::vendor::facts::{Kind, Place};
+    use crate::spec_merge::facts::Place;
+    use crate::spec_merge::key::{FieldPath, Operation, Place as Site};
     use serde_json::json;
 
-    #[test]
-    fn keys_climb_to_their_operation() {
-        let mut key = "GET /c/{} response 200 application/json field data.items[].id enum \"a b\"".to_string();
-        let mut chain = vec![key.clone()];
-        while let Some(parent) = parent_key(&key) {
-            chain.push(parent.clone());
-            key = parent;
-        }
-        assert_eq!(
-            chain[1..],
-            [
-                "GET /c/{} response 200 application/json field data.items[].id",
-                "GET /c/{} response 200 application/json field data.items[]",
-                "GET /c/{} response 200 application/json field data.items",
-                "GET /c/{} response 200 application/json field data",
-                "GET /c/{} response 200 application/json field (body)",
-                "GET /c/{} response 200 application/json",
-                "GET /c/{} response 200",
-                "GET /c/{}",
-            ]
-        );
-        assert_eq!(
-            parent_key("GET /c/{} parameter query:include items type").unwrap(),
-            "GET /c/{} parameter query:include"
-        );
-        assert_eq!(parent_key("POST /c request application/json").unwrap(), "POST /c");
+    /// The key of the type of field `path` of `GET /c`'s answer.
+    fn type_of(path: &str) -> Key {
+        let body = Site::Response {
+            status: "200".into(),
+            media: Some("application/json".into()),
+        };
+        Key::new(Operation::new("get", "/c"), body)
+            .field(FieldPath::walked(path))
+            .with(Attribute::Type)
     }
 
     fn facts(entries: &[(&str, Value, bool)]) -> Facts {
         entries
             .iter()
-            .map(|(key, value, deviates)| {
+            .map(|(path, value, deviates)| {
                 (
-                    key.to_string(),
+                    type_of(path),
                     Fact {
                         value: value.clone(),
                         kind: Kind::Field,
@@ -247,34 +186,33 @@ mod tests {
 
     #[test]
     fn each_key_is_decided_on_its_own() {
-        let f = "GET /c response 200 application/json field";
         let base = facts(&[
-            (&format!("{f} a type"), json!(["string"]), false),
-            (&format!("{f} b type"), json!(["string"]), false),
-            (&format!("{f} c type"), json!(["string"]), false),
-            (&format!("{f} d type"), json!(["string"]), false),
-            (&format!("{f} e type"), json!(["string"]), false),
+            ("a", json!(["string"]), false),
+            ("b", json!(["string"]), false),
+            ("c", json!(["string"]), false),
+            ("d", json!(["string"]), false),
+            ("e", json!(["string"]), false),
         ]);
         let theirs = facts(&[
-            (&format!("{f} a type"), json!(["integer"]), false),
-            (&format!("{f} b type"), json!(["integer"]), false),
-            (&format!("{f} c type"), json!(["integer"]), false),
-            (&format!("{f} d type"), json!(["integer"]), false),
-            (&format!("{f} e type"), json!(["string"]), false),
+            ("a", json!(["integer"]), false),
+            ("b", json!(["integer"]), false),
+            ("c", json!(["integer"]), false),
+            ("d", json!(["integer"]), false),
+            ("e", json!(["string"]), false),
         ]);
         let ours = facts(&[
-            (&format!("{f} a type"), json!(["string"]), false),
-            (&format!("{f} b type"), json!(["integer"]), true),
-            (&format!("{f} c type"), json!(["number"]), false),
-            (&format!("{f} d type"), json!(["string"]), true),
-            (&format!("{f} e type"), json!(["boolean"]), true),
+            ("a", json!(["string"]), false),
+            ("b", json!(["integer"]), true),
+            ("c", json!(["number"]), false),
+            ("d", json!(["string"]), true),
+            ("e", json!(["boolean"]), true),
         ]);
         let decision = decide(&base, &theirs, &ours);
         let keys = |changes: &[Change]| changes.iter().map(|c| c.key.clone()).collect::<Vec<_>>();
-        assert_eq!(keys(&decision.accept), [format!("{f} a type")]);
-        assert_eq!(keys(&decision.already), [format!("{f} b type")]);
-        assert_eq!(decision.redundant_deviations, [format!("{f} b type")]);
-        assert_eq!(keys(&decision.conflicts), [format!("{f} c type")]);
-        assert_eq!(keys(&decision.guarded), [format!("{f} d type")]);
+        assert_eq!(keys(&decision.accept), [type_of("a")]);
+        assert_eq!(keys(&decision.already), [type_of("b")]);
+        assert_eq!(decision.redundant_deviations, [type_of("b")]);
+        assert_eq!(keys(&decision.conflicts), [type_of("c")]);
+        assert_eq!(keys(&decision.guarded), [type_of("d")]);
     }
 }

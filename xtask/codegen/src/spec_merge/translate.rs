@@ -314,7 +314,7 @@ fn sentence(id: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::vendor::facts::extract;
+    use crate::spec_merge::facts::extract;
 
     fn spec(component: &str, extra: Value) -> Value {
         let mut components = json!({

@@ -14,7 +14,8 @@ use serde_json::{Value, json};
 
 use super::edit::YamlDocument;
 use super::facts::{Fact, Facts, Kind, extract};
-use super::merge::{Change, Conflict, member_for, parent_key};
+use super::key::{Attribute, Key, Place};
+use super::merge::{Change, Conflict, member_for};
 use super::translate::Translator;
 
 /// What applying the accepted changes did.
@@ -25,15 +26,15 @@ pub struct Applied {
     /// Its facts.
     pub facts: Facts,
     /// The keys the edits brought to the release's value.
-    pub taken: Vec<String>,
+    pub taken: Vec<Key>,
     /// Changes that could not be taken, with why.
     pub conflicts: Vec<Conflict>,
     /// Facts the release does not state (ours alone) that an edit changed.
-    pub consequences: Vec<String>,
+    pub consequences: Vec<Key>,
     /// Facts the release adds that an added place states as our deviation
     /// says (`x-deviation`), not as the release does: an added operation whose
     /// answer uses our meta, which also accepts an empty list.
-    pub deviating: Vec<String>,
+    pub deviating: Vec<Key>,
     /// One line per edit applied.
     pub edits: Vec<String>,
 }
@@ -150,16 +151,16 @@ pub fn apply(
         sides.ours_facts,
         note.to_string(),
     );
-    let changed: BTreeMap<&str, &Change> = accepted
+    let changed: BTreeMap<&Key, &Change> = accepted
         .iter()
         .chain(guarded)
-        .map(|change| (change.key.as_str(), change))
+        .map(|change| (&change.key, change))
         .collect();
     // A fact the release removes goes with the operation or field that held it, our deviation included.
-    let removed: BTreeSet<&str> = conflicting
+    let removed: BTreeSet<&Key> = conflicting
         .iter()
         .filter(|change| change.theirs.is_none())
-        .map(|change| change.key.as_str())
+        .map(|change| &change.key)
         .collect();
     let mut applied = Applied {
         text: sides.ours_text.to_string(),
@@ -200,10 +201,10 @@ pub fn apply(
         for key in changed_keys(&applied.facts, &facts) {
             let now = facts.get(&key).map(|f| &f.value);
             let in_release = stated_by_release(sides, &key, facts.get(&key).or_else(|| applied.facts.get(&key)));
-            if changed.contains_key(key.as_str()) && now == sides.theirs_facts.get(&key).map(|f| &f.value) {
+            if changed.contains_key(&key) && now == sides.theirs_facts.get(&key).map(|f| &f.value) {
                 continue;
             }
-            if removed.contains(key.as_str()) && now.is_none() {
+            if removed.contains(&key) && now.is_none() {
                 continue;
             }
             if !in_release {
@@ -214,7 +215,7 @@ pub fn apply(
                 continue;
             }
             let new_deviation = !applied.facts.contains_key(&key) && facts.get(&key).is_some_and(|f| f.deviates);
-            if changed.contains_key(key.as_str()) && new_deviation {
+            if changed.contains_key(&key) && new_deviation {
                 // The release adds this fact; the place that now states it is a component of ours
                 // that deviates there, as it does for every operation that uses it.
                 deviating.push(key);
@@ -223,7 +224,7 @@ pub fn apply(
             bad.push(key);
         }
         if !bad.is_empty() {
-            let shown: Vec<&str> = bad.iter().take(3).map(String::as_str).collect();
+            let shown: Vec<String> = bad.iter().take(3).map(Key::to_string).collect();
             let more = if bad.len() > 3 {
                 format!(" and {} more", bad.len() - 3)
             } else {
@@ -246,7 +247,7 @@ pub fn apply(
         applied.facts = facts;
     }
     // A change an edit elsewhere brought to the release's value is no conflict.
-    let reached = |key: &str, facts: &Facts| {
+    let reached = |key: &Key, facts: &Facts| {
         let theirs = sides.theirs_facts.get(key).map(|f| &f.value);
         facts.get(key).map(|f| &f.value) == theirs
     };
@@ -277,7 +278,7 @@ pub fn apply(
 /// parameters and statuses, an enum's values), so that its absence there is
 /// a statement too. Fields are not such a list: objects take other fields,
 /// and our spec adds some (our one error envelope).
-fn stated_by_release(sides: &Sides<'_>, key: &str, fact: Option<&Fact>) -> bool {
+fn stated_by_release(sides: &Sides<'_>, key: &Key, fact: Option<&Fact>) -> bool {
     if sides.base_facts.contains_key(key) || sides.theirs_facts.contains_key(key) {
         return true;
     }
@@ -288,15 +289,16 @@ fn stated_by_release(sides: &Sides<'_>, key: &str, fact: Option<&Fact>) -> bool 
         )
     });
     closed
-        && parent_key(key)
+        && key
+            .parent()
             .is_some_and(|parent| sides.base_facts.contains_key(&parent) || sides.theirs_facts.contains_key(&parent))
 }
 
 /// Whether an ancestor of `key` is added or removed as a whole by the release.
-fn covered(key: &str, changed: &BTreeMap<&str, &Change>) -> bool {
-    let mut current = key.to_string();
-    while let Some(parent) = parent_key(&current) {
-        if let Some(change) = changed.get(parent.as_str())
+fn covered(key: &Key, changed: &BTreeMap<&Key, &Change>) -> bool {
+    let mut current = key.clone();
+    while let Some(parent) = current.parent() {
+        if let Some(change) = changed.get(&parent)
             && (change.base.is_none() || change.theirs.is_none())
         {
             return true;
@@ -307,9 +309,9 @@ fn covered(key: &str, changed: &BTreeMap<&str, &Change>) -> bool {
 }
 
 /// Whether an ancestor of `key` is already a conflict (so `key` need not be listed).
-fn covered_by_conflict(key: &str, applied: &Applied) -> bool {
-    let mut current = key.to_string();
-    while let Some(parent) = parent_key(&current) {
+fn covered_by_conflict(key: &Key, applied: &Applied) -> bool {
+    let mut current = key.clone();
+    while let Some(parent) = current.parent() {
         if applied.conflicts.iter().any(|c| c.fact == parent) {
             return true;
         }
@@ -319,8 +321,8 @@ fn covered_by_conflict(key: &str, applied: &Applied) -> bool {
 }
 
 /// The keys whose values differ between two sets of facts.
-fn changed_keys(before: &Facts, after: &Facts) -> BTreeSet<String> {
-    let keys: BTreeSet<&String> = before.keys().chain(after.keys()).collect();
+fn changed_keys(before: &Facts, after: &Facts) -> BTreeSet<Key> {
+    let keys: BTreeSet<&Key> = before.keys().chain(after.keys()).collect();
     keys.into_iter()
         .filter(|k| before.get(*k).map(|f| &f.value) != after.get(*k).map(|f| &f.value))
         .cloned()
@@ -340,7 +342,9 @@ pub fn conflict(sides: &Sides<'_>, change: &Change, reason: &str) -> Conflict {
             }
         })
         .or_else(|| {
-            parent_key(&change.key)
+            change
+                .key
+                .parent()
                 .and_then(|parent| sides.ours_facts.get(&parent))
                 .map(|f| f.at.children.first().cloned().unwrap_or_else(|| f.at.node.clone()))
         })
@@ -355,7 +359,9 @@ pub fn conflict(sides: &Sides<'_>, change: &Change, reason: &str) -> Conflict {
     }
 }
 
-/// The edit that makes our spec state the release's value of `change`.
+/// The edit that makes our spec state the release's value of `change`: the
+/// kind of fact and whether the release adds it, removes it or changes its
+/// value choose the edit.
 fn edit_for(sides: &Sides<'_>, change: &Change) -> Result<Edit> {
     let key = &change.key;
     let theirs = sides.theirs_facts.get(key);
@@ -364,270 +370,388 @@ fn edit_for(sides: &Sides<'_>, change: &Change) -> Result<Edit> {
         .or(ours)
         .or_else(|| sides.base_facts.get(key))
         .ok_or_else(|| anyhow!("unknown fact"))?;
-    let parent = |facts: &'_ Facts| -> Option<Fact> { parent_key(key).and_then(|p| facts.get(&p).cloned()) };
     match (&known.kind, theirs, ours) {
-        (Kind::Operation, Some(theirs), None) => {
-            let (path, method) = operation_of(&theirs.at.operation)?;
-            let template = carts_openapi::template(&path);
-            let our_path = sides
-                .ours_facts
-                .values()
-                .filter(|f| f.kind == Kind::Operation)
-                .filter_map(|f| operation_of(&f.at.operation).ok())
-                .find(|(p, _)| carts_openapi::template(p) == template)
-                .map(|(p, _)| p)
-                .unwrap_or(path);
-            Ok(Edit::AddOperation {
-                path: our_path,
-                method,
-                theirs: theirs.at.operation.clone(),
-            })
+        (Kind::Operation, Some(theirs), None) => add_operation(sides, theirs),
+        (Kind::Operation, None, Some(ours)) => Ok(remove_operation(ours)),
+        (Kind::OperationId, Some(theirs), Some(ours)) => Ok(set_operation_id(theirs, ours)),
+        (Kind::Parameter, Some(theirs), None) => add_parameter(sides, key, theirs),
+        (Kind::Parameter, None, Some(ours)) => Ok(remove_parameter(ours)),
+        (Kind::ParameterAttribute(attribute), Some(theirs), Some(ours)) => {
+            Ok(set_parameter_attribute(attribute, theirs, ours))
         }
-        (Kind::Operation, None, Some(ours)) => Ok(Edit::RemoveOperation {
-            pointer: ours.at.operation.clone(),
-        }),
-        (Kind::OperationId, Some(theirs), Some(ours)) => Ok(Edit::Set {
-            at: ours.at.operation.clone(),
-            key: "operationId".into(),
-            value: theirs.value.clone(),
-        }),
-        (Kind::Parameter, Some(theirs), None) => {
-            let operation = sides
-                .ours_facts
-                .get(parent_key(key).as_deref().unwrap_or_default())
-                .map(|f| f.at.operation.clone())
-                .ok_or_else(|| anyhow!("our spec has no such operation"))?;
-            Ok(Edit::Add {
-                at: child(&operation, "parameters"),
-                key: String::new(),
-                theirs: theirs.at.node.clone(),
-                what: Adding::Parameter,
-                required: false,
-            })
+        (Kind::ParameterType { .. } | Kind::FieldType, Some(theirs), Some(ours)) => set_type(theirs, ours),
+        (Kind::ParameterEnum | Kind::FieldEnum, Some(_), None) => add_enum_value(sides, key),
+        (Kind::ParameterEnum | Kind::FieldEnum, None, Some(ours)) => remove_enum_value(key, ours),
+        (Kind::ParameterEnum | Kind::FieldEnum, _, _) => {
+            enum_value(key)?;
+            bail!("an enum value is either listed or not")
         }
-        (Kind::Parameter, None, Some(ours)) => Ok(Edit::RemoveEntry {
-            at: ours.at.holder.clone(),
-        }),
-        (Kind::ParameterAttribute(attribute), Some(theirs), Some(ours)) => Ok(Edit::Set {
-            at: ours.at.node.clone(),
-            key: attribute.to_string(),
-            value: theirs.value.clone(),
-        }),
-        (Kind::ParameterType { .. } | Kind::FieldType, Some(theirs), Some(ours)) => {
-            let [single] = theirs.value.as_array().map(Vec::as_slice).unwrap_or_default() else {
-                bail!("the release states the types {}, which is not one type", theirs.value);
-            };
-            if ours.at.attribute.is_empty() {
-                bail!("our spec states no `type` here to change");
-            }
-            Ok(Edit::Set {
-                at: ours.at.attribute.clone(),
-                key: "type".into(),
-                value: single.clone(),
-            })
-        }
-        (Kind::ParameterEnum | Kind::FieldEnum, theirs, ours) => {
-            let value: Value = key
-                .split_once(" enum ")
-                .and_then(|(_, v)| serde_json::from_str(v).ok())
-                .ok_or_else(|| anyhow!("the enum value does not read as JSON"))?;
-            let prefix = parent_key(key).unwrap_or_default();
-            match (theirs, ours) {
-                (Some(_), None) => {
-                    let at = sides
-                        .ours_facts
-                        .iter()
-                        .find(|(k, f)| k.starts_with(&format!("{prefix} enum ")) && !f.at.attribute.is_empty())
-                        .map(|(_, f)| f.at.attribute.clone())
-                        .or_else(|| {
-                            // No value is listed (the release dropped them all before): the list
-                            // goes into the schema that states the type, an array parameter's items'.
-                            [format!("{prefix} items type"), format!("{prefix} type")]
-                                .iter()
-                                .find_map(|k| sides.ours_facts.get(k))
-                                .map(|f| f.at.attribute.clone())
-                                .filter(|at| !at.is_empty())
-                        })
-                        .ok_or_else(|| anyhow!("our spec lists no values here to add to"))?;
-                    Ok(Edit::Push {
-                        at: child(&at, "enum"),
-                        value,
-                    })
-                }
-                (None, Some(ours)) => Ok(Edit::RemoveItem {
-                    at: child(&ours.at.attribute, "enum"),
-                    value,
-                }),
-                _ => bail!("an enum value is either listed or not"),
-            }
-        }
-        (Kind::Status, Some(theirs), None) => {
-            let operation = parent(sides.ours_facts).ok_or_else(|| anyhow!("our spec has no such operation"))?;
-            let status = key.rsplit_once(' ').map(|(_, s)| s).unwrap_or_default();
-            Ok(Edit::Add {
-                at: child(&operation.at.operation, "responses"),
-                key: status.to_string(),
-                theirs: theirs.at.node.clone(),
-                what: Adding::Response,
-                required: false,
-            })
-        }
-        (Kind::Status, None, Some(ours)) => {
-            let status = key.rsplit_once(' ').map(|(_, s)| s).unwrap_or_default();
-            Ok(Edit::Remove {
-                at: ours.at.holder.clone(),
-                key: status.to_string(),
-            })
-        }
-        (Kind::Body, Some(theirs), None) => {
-            if key.contains(" request ") {
-                let operation = parent(sides.ours_facts).ok_or_else(|| anyhow!("our spec has no such operation"))?;
-                let body = theirs.at.holder.trim_end_matches("/content").to_string();
-                Ok(Edit::Add {
-                    at: operation.at.operation.clone(),
-                    key: "requestBody".into(),
-                    theirs: body,
-                    what: Adding::RequestBody,
-                    required: false,
-                })
-            } else {
-                let response = parent(sides.ours_facts).ok_or_else(|| anyhow!("our spec has no such response"))?;
-                let media = key.rsplit_once(' ').map(|(_, m)| m).unwrap_or_default();
-                Ok(Edit::Add {
-                    at: child(&response.at.node, "content"),
-                    key: media.to_string(),
-                    theirs: theirs.at.node.clone(),
-                    what: Adding::Media,
-                    required: false,
-                })
-            }
-        }
-        (Kind::Body, None, Some(ours)) => {
-            if key.contains(" request ") {
-                Ok(Edit::Remove {
-                    at: ours.at.operation.clone(),
-                    key: "requestBody".into(),
-                })
-            } else {
-                let media = key.rsplit_once(' ').map(|(_, m)| m).unwrap_or_default();
-                Ok(Edit::Remove {
-                    at: ours.at.holder.clone(),
-                    key: media.to_string(),
-                })
-            }
-        }
-        (Kind::Field, Some(theirs), None) if key.ends_with("[]") => {
-            // A field that becomes a list gets its items: in the schema that states its type.
-            let list = parent_key(key).unwrap_or_default();
-            let at = sides
-                .ours_facts
-                .get(&format!("{list} type"))
-                .map(|f| f.at.attribute.clone())
-                .filter(|at| !at.is_empty())
-                .ok_or_else(|| anyhow!("our spec states no type for the list here"))?;
-            Ok(Edit::Add {
-                at,
-                key: "items".into(),
-                theirs: theirs.at.node.clone(),
-                what: Adding::Field,
-                required: false,
-            })
-        }
-        (Kind::Field, None, Some(ours)) if key.ends_with("[]") => {
-            // A list that is no longer one loses its items.
-            let at = ours
-                .at
-                .node
-                .strip_suffix("/items")
-                .ok_or_else(|| anyhow!("our spec declares these items in no list schema"))?;
-            Ok(Edit::Remove {
-                at: at.to_string(),
-                key: "items".into(),
-            })
-        }
-        (Kind::Field, Some(theirs), None) => {
-            let parent = parent(sides.ours_facts).ok_or_else(|| anyhow!("our spec has no parent field here"))?;
-            let name = field_name(key).ok_or_else(|| anyhow!("only named fields can be added"))?;
-            let holder = match parent.at.children.as_slice() {
-                [one] => one.clone(),
-                // A field that becomes an object gets its properties in the schema that states its type.
-                [] => parent_key(key)
-                    .and_then(|parent| sides.ours_facts.get(&format!("{parent} type")))
-                    .filter(|_| {
-                        parent_key(key)
-                            .and_then(|parent| sides.theirs_facts.get(&format!("{parent} type")))
-                            .is_some_and(|f| f.value == json!(["object"]))
-                    })
-                    .map(|f| f.at.attribute.clone())
-                    .filter(|at| !at.is_empty())
-                    .ok_or_else(|| anyhow!("our parent field is not an object with properties"))?,
-                _ => parent_key(key)
-                    .and_then(|parent| member_for(sides.theirs_facts, sides.ours_facts, &parent))
-                    .ok_or_else(|| {
-                        anyhow!(
-                            "our parent field is a union of several objects, none of which alone declares the \
-                             release's other fields there; which one takes the field is a choice"
-                        )
-                    })?,
-            };
-            let required = sides
-                .theirs_facts
-                .get(&format!("{key} required"))
-                .is_some_and(|f| f.value == json!(true));
-            Ok(Edit::Add {
-                at: child(&holder, "properties"),
-                key: name,
-                theirs: theirs.at.node.clone(),
-                what: Adding::Field,
-                required,
-            })
-        }
-        (Kind::Field, None, Some(ours)) => {
-            let name = field_name(key).ok_or_else(|| anyhow!("only named fields can be removed"))?;
-            if ours.at.holder.is_empty() {
-                bail!("our spec declares this field in no object");
-            }
-            Ok(Edit::Remove {
-                at: child(&ours.at.holder, "properties"),
-                key: name,
-            })
-        }
-        (Kind::FieldRequired, Some(theirs), Some(ours)) => {
-            let field = parent_key(key).unwrap_or_default();
-            let name = field_name(&field).ok_or_else(|| anyhow!("only named fields can be required"))?;
-            if ours.at.attribute.is_empty() {
-                bail!("our spec declares this field in no object");
-            }
-            let at = child(&ours.at.attribute, "required");
-            Ok(if theirs.value == json!(true) {
-                Edit::Push { at, value: json!(name) }
-            } else {
-                Edit::RemoveItem { at, value: json!(name) }
-            })
-        }
-        (Kind::FieldNullable, Some(theirs), Some(ours)) => {
-            if ours.at.attribute.is_empty() {
-                bail!("our spec has no schema here to mark");
-            }
-            Ok(if theirs.value == json!(true) {
-                Edit::Set {
-                    at: ours.at.attribute.clone(),
-                    key: "nullable".into(),
-                    value: json!(true),
-                }
-            } else {
-                Edit::Remove {
-                    at: ours.at.attribute.clone(),
-                    key: "nullable".into(),
-                }
-            })
-        }
+        (Kind::Status, Some(theirs), None) => add_status(sides, key, theirs),
+        (Kind::Status, None, Some(ours)) => remove_status(key, ours),
+        (Kind::Body, Some(theirs), None) => add_body(sides, key, theirs),
+        (Kind::Body, None, Some(ours)) => remove_body(key, ours),
+        (Kind::Field, Some(theirs), None) if key.is_items() => add_items(sides, key, theirs),
+        (Kind::Field, None, Some(ours)) if key.is_items() => remove_items(ours),
+        (Kind::Field, Some(theirs), None) => add_field(sides, key, theirs),
+        (Kind::Field, None, Some(ours)) => remove_field(key, ours),
+        (Kind::FieldRequired, Some(theirs), Some(ours)) => set_required(key, theirs, ours),
+        (Kind::FieldNullable, Some(theirs), Some(ours)) => set_nullable(theirs, ours),
         (kind, theirs, ours) => bail!(
             "a change of {kind} from {} to {} is not something the merge edits",
             ours.map(|f| f.value.to_string()).unwrap_or_else(|| "absent".into()),
             theirs.map(|f| f.value.to_string()).unwrap_or_else(|| "absent".into())
         ),
     }
+}
+
+/// The fact of our spec one step above `key` (a parameter's operation, a
+/// field's parent field).
+fn our_parent<'a>(sides: &Sides<'a>, key: &Key) -> Option<&'a Fact> {
+    key.parent().and_then(|parent| sides.ours_facts.get(&parent))
+}
+
+/// An operation the release adds is copied from it, under our path when we
+/// already have the path (so the path item's shared parameters and its
+/// spelling stay ours), else under the release's.
+fn add_operation(sides: &Sides<'_>, theirs: &Fact) -> Result<Edit> {
+    let (path, method) = operation_of(&theirs.at.operation)?;
+    let template = carts_openapi::template(&path);
+    let our_path = sides
+        .ours_facts
+        .values()
+        .filter(|f| f.kind == Kind::Operation)
+        .filter_map(|f| operation_of(&f.at.operation).ok())
+        .find(|(p, _)| carts_openapi::template(p) == template)
+        .map(|(p, _)| p)
+        .unwrap_or(path);
+    Ok(Edit::AddOperation {
+        path: our_path,
+        method,
+        theirs: theirs.at.operation.clone(),
+    })
+}
+
+/// An operation the release removes goes from our spec, with everything in it.
+fn remove_operation(ours: &Fact) -> Edit {
+    Edit::RemoveOperation {
+        pointer: ours.at.operation.clone(),
+    }
+}
+
+/// A new operation id replaces ours: the id names the SDK's method.
+fn set_operation_id(theirs: &Fact, ours: &Fact) -> Edit {
+    Edit::Set {
+        at: ours.at.operation.clone(),
+        key: "operationId".into(),
+        value: theirs.value.clone(),
+    }
+}
+
+/// A parameter the release adds is appended to our operation's own list,
+/// which is where the release's change lands whatever list it uses.
+fn add_parameter(sides: &Sides<'_>, key: &Key, theirs: &Fact) -> Result<Edit> {
+    let operation = our_parent(sides, key)
+        .map(|f| f.at.operation.clone())
+        .ok_or_else(|| anyhow!("our spec has no such operation"))?;
+    Ok(Edit::Add {
+        at: child(&operation, "parameters"),
+        key: String::new(),
+        theirs: theirs.at.node.clone(),
+        what: Adding::Parameter,
+        required: false,
+    })
+}
+
+/// A parameter the release removes leaves the list entry that declares it
+/// for this operation.
+fn remove_parameter(ours: &Fact) -> Edit {
+    Edit::RemoveEntry {
+        at: ours.at.holder.clone(),
+    }
+}
+
+/// A parameter's `required`, `style` or `explode` is set on our parameter
+/// object, as the release now states it.
+fn set_parameter_attribute(attribute: &str, theirs: &Fact, ours: &Fact) -> Edit {
+    Edit::Set {
+        at: ours.at.node.clone(),
+        key: attribute.to_string(),
+        value: theirs.value.clone(),
+    }
+}
+
+/// A new type of a parameter or field is written where our spec writes the
+/// type: only one type, as a schema of ours states one.
+fn set_type(theirs: &Fact, ours: &Fact) -> Result<Edit> {
+    let [single] = theirs.value.as_array().map(Vec::as_slice).unwrap_or_default() else {
+        bail!("the release states the types {}, which is not one type", theirs.value);
+    };
+    if ours.at.attribute.is_empty() {
+        bail!("our spec states no `type` here to change");
+    }
+    Ok(Edit::Set {
+        at: ours.at.attribute.clone(),
+        key: "type".into(),
+        value: single.clone(),
+    })
+}
+
+/// The enum value a key names, as JSON.
+fn enum_value(key: &Key) -> Result<Value> {
+    key.enum_value()
+        .and_then(|value| serde_json::from_str(value).ok())
+        .ok_or_else(|| anyhow!("the enum value does not read as JSON"))
+}
+
+/// An enum value the release adds joins the list our spec already keeps
+/// for that parameter or field; when our spec lists none (the release
+/// dropped them all before), the list starts in the schema that states the
+/// type, an array parameter's items'.
+fn add_enum_value(sides: &Sides<'_>, key: &Key) -> Result<Edit> {
+    let value = enum_value(key)?;
+    let owner = key
+        .parent()
+        .ok_or_else(|| anyhow!("an enum value belongs to a field or parameter"))?;
+    let first = owner.with(Attribute::Enum(String::new()));
+    let listed = sides
+        .ours_facts
+        .range(&first..)
+        .take_while(|(k, _)| k.enum_value().is_some() && k.parent().as_ref() == Some(&owner))
+        .find(|(_, f)| !f.at.attribute.is_empty())
+        .map(|(_, f)| f.at.attribute.clone());
+    let at = listed
+        .or_else(|| {
+            [owner.with(Attribute::ItemsType), owner.with(Attribute::Type)]
+                .iter()
+                .find_map(|k| sides.ours_facts.get(k))
+                .map(|f| f.at.attribute.clone())
+                .filter(|at| !at.is_empty())
+        })
+        .ok_or_else(|| anyhow!("our spec lists no values here to add to"))?;
+    Ok(Edit::Push {
+        at: child(&at, "enum"),
+        value,
+    })
+}
+
+/// An enum value the release removes leaves the list that names it.
+fn remove_enum_value(key: &Key, ours: &Fact) -> Result<Edit> {
+    Ok(Edit::RemoveItem {
+        at: child(&ours.at.attribute, "enum"),
+        value: enum_value(key)?,
+    })
+}
+
+/// The status a response key names.
+fn status_of(key: &Key) -> Result<&str> {
+    match &key.place {
+        Place::Response { status, .. } => Ok(status),
+        _ => bail!("{key} is no response"),
+    }
+}
+
+/// A status the release adds is copied into our operation's responses,
+/// its body and all.
+fn add_status(sides: &Sides<'_>, key: &Key, theirs: &Fact) -> Result<Edit> {
+    let operation = our_parent(sides, key).ok_or_else(|| anyhow!("our spec has no such operation"))?;
+    Ok(Edit::Add {
+        at: child(&operation.at.operation, "responses"),
+        key: status_of(key)?.to_string(),
+        theirs: theirs.at.node.clone(),
+        what: Adding::Response,
+        required: false,
+    })
+}
+
+/// A status the release removes leaves our operation's responses.
+fn remove_status(key: &Key, ours: &Fact) -> Result<Edit> {
+    Ok(Edit::Remove {
+        at: ours.at.holder.clone(),
+        key: status_of(key)?.to_string(),
+    })
+}
+
+/// A body the release adds: a request body is copied whole into our
+/// operation (ours has none, or the fact would not be new); a response's
+/// body in a new media type joins our response's `content`.
+fn add_body(sides: &Sides<'_>, key: &Key, theirs: &Fact) -> Result<Edit> {
+    match &key.place {
+        Place::Request { .. } => {
+            let operation = our_parent(sides, key).ok_or_else(|| anyhow!("our spec has no such operation"))?;
+            let body = theirs.at.holder.trim_end_matches("/content").to_string();
+            Ok(Edit::Add {
+                at: operation.at.operation.clone(),
+                key: "requestBody".into(),
+                theirs: body,
+                what: Adding::RequestBody,
+                required: false,
+            })
+        }
+        Place::Response { media: Some(media), .. } => {
+            let response = our_parent(sides, key).ok_or_else(|| anyhow!("our spec has no such response"))?;
+            Ok(Edit::Add {
+                at: child(&response.at.node, "content"),
+                key: media.clone(),
+                theirs: theirs.at.node.clone(),
+                what: Adding::Media,
+                required: false,
+            })
+        }
+        _ => bail!("{key} is no body"),
+    }
+}
+
+/// A body the release removes: our operation's whole request body, or the
+/// media type of our response.
+fn remove_body(key: &Key, ours: &Fact) -> Result<Edit> {
+    match &key.place {
+        Place::Request { .. } => Ok(Edit::Remove {
+            at: ours.at.operation.clone(),
+            key: "requestBody".into(),
+        }),
+        Place::Response { media: Some(media), .. } => Ok(Edit::Remove {
+            at: ours.at.holder.clone(),
+            key: media.clone(),
+        }),
+        _ => bail!("{key} is no body"),
+    }
+}
+
+/// A field that becomes a list gets its items, in the schema that states
+/// its type (the type fact of the list carries that change).
+fn add_items(sides: &Sides<'_>, key: &Key, theirs: &Fact) -> Result<Edit> {
+    let list = key.parent().ok_or_else(|| anyhow!("items belong to a list"))?;
+    let at = sides
+        .ours_facts
+        .get(&list.with(Attribute::Type))
+        .map(|f| f.at.attribute.clone())
+        .filter(|at| !at.is_empty())
+        .ok_or_else(|| anyhow!("our spec states no type for the list here"))?;
+    Ok(Edit::Add {
+        at,
+        key: "items".into(),
+        theirs: theirs.at.node.clone(),
+        what: Adding::Field,
+        required: false,
+    })
+}
+
+/// A list that is no longer one loses its items.
+fn remove_items(ours: &Fact) -> Result<Edit> {
+    let at = ours
+        .at
+        .node
+        .strip_suffix("/items")
+        .ok_or_else(|| anyhow!("our spec declares these items in no list schema"))?;
+    Ok(Edit::Remove {
+        at: at.to_string(),
+        key: "items".into(),
+    })
+}
+
+/// A field the release adds is copied into the object schema of ours that
+/// declares its parent's fields: the one such schema; for a parent that
+/// becomes an object, the schema that states its type; for a union, the
+/// member that declares the release's other fields there. It is listed as
+/// required when the release requires it.
+fn add_field(sides: &Sides<'_>, key: &Key, theirs: &Fact) -> Result<Edit> {
+    let parent = our_parent(sides, key).ok_or_else(|| anyhow!("our spec has no parent field here"))?;
+    let name = key
+        .field_name()
+        .ok_or_else(|| anyhow!("only named fields can be added"))?;
+    let parent_key = key
+        .parent()
+        .ok_or_else(|| anyhow!("our spec has no parent field here"))?;
+    let holder = match parent.at.children.as_slice() {
+        [one] => one.clone(),
+        [] => becoming_object(sides, &parent_key)?,
+        _ => member_for(sides.theirs_facts, sides.ours_facts, &parent_key).ok_or_else(|| {
+            anyhow!(
+                "our parent field is a union of several objects, none of which alone declares the release's \
+                 other fields there; which one takes the field is a choice"
+            )
+        })?,
+    };
+    let required = sides
+        .theirs_facts
+        .get(&key.with(Attribute::Required))
+        .is_some_and(|f| f.value == json!(true));
+    Ok(Edit::Add {
+        at: child(&holder, "properties"),
+        key: name.to_string(),
+        theirs: theirs.at.node.clone(),
+        what: Adding::Field,
+        required,
+    })
+}
+
+/// Where a field that the release turns into an object gets its
+/// properties: the schema of ours that states its type.
+fn becoming_object(sides: &Sides<'_>, field: &Key) -> Result<String> {
+    let type_key = field.with(Attribute::Type);
+    let object = sides
+        .theirs_facts
+        .get(&type_key)
+        .is_some_and(|f| f.value == json!(["object"]));
+    sides
+        .ours_facts
+        .get(&type_key)
+        .filter(|_| object)
+        .map(|f| f.at.attribute.clone())
+        .filter(|at| !at.is_empty())
+        .ok_or_else(|| anyhow!("our parent field is not an object with properties"))
+}
+
+/// A field the release removes leaves the object schema that declares it
+/// (and its `required` list, see [`perform`]).
+fn remove_field(key: &Key, ours: &Fact) -> Result<Edit> {
+    let name = key
+        .field_name()
+        .ok_or_else(|| anyhow!("only named fields can be removed"))?;
+    if ours.at.holder.is_empty() {
+        bail!("our spec declares this field in no object");
+    }
+    Ok(Edit::Remove {
+        at: child(&ours.at.holder, "properties"),
+        key: name.to_string(),
+    })
+}
+
+/// A field that becomes required (or optional) joins (or leaves) the
+/// `required` list of the object schema that declares it.
+fn set_required(key: &Key, theirs: &Fact, ours: &Fact) -> Result<Edit> {
+    let name = key
+        .field_name()
+        .ok_or_else(|| anyhow!("only named fields can be required"))?;
+    if ours.at.attribute.is_empty() {
+        bail!("our spec declares this field in no object");
+    }
+    let at = child(&ours.at.attribute, "required");
+    Ok(if theirs.value == json!(true) {
+        Edit::Push { at, value: json!(name) }
+    } else {
+        Edit::RemoveItem { at, value: json!(name) }
+    })
+}
+
+/// A field that may become null (or no longer) gets (or loses) `nullable`
+/// on the schema of ours that says it.
+fn set_nullable(theirs: &Fact, ours: &Fact) -> Result<Edit> {
+    if ours.at.attribute.is_empty() {
+        bail!("our spec has no schema here to mark");
+    }
+    Ok(if theirs.value == json!(true) {
+        Edit::Set {
+            at: ours.at.attribute.clone(),
+            key: "nullable".into(),
+            value: json!(true),
+        }
+    } else {
+        Edit::Remove {
+            at: ours.at.attribute.clone(),
+            key: "nullable".into(),
+        }
+    })
 }
 
 /// `(path, method)` of an operation pointer.
@@ -639,13 +763,6 @@ fn operation_of(pointer: &str) -> Result<(String, String)> {
         .rsplit_once('/')
         .ok_or_else(|| anyhow!("{pointer} is no operation"))?;
     Ok((unescape(path), method.to_string()))
-}
-
-/// The last name of a field key (`... field data.notes` is `notes`).
-fn field_name(key: &str) -> Option<String> {
-    let (_, path) = key.split_once(" field ")?;
-    let last = path.rsplit('.').next()?;
-    (!last.is_empty() && !last.contains('[') && last != "(body)" && last != "*").then(|| last.to_string())
 }
 
 /// Applies `edit` to `text` and extracts the facts of the result. The
@@ -708,7 +825,7 @@ fn purpose(edit: &Edit, changes: &[&Change]) -> String {
             Ok((path, _)) => format!("{} {path}", method.to_uppercase()),
             Err(_) => theirs.clone(),
         },
-        _ => changes.first().map(|c| c.key.clone()).unwrap_or_default(),
+        _ => changes.first().map(|c| c.key.to_string()).unwrap_or_default(),
     }
 }
 
@@ -924,7 +1041,7 @@ fn set_creating(document: &YamlDocument, at: &str, key: &str, value: &Value) -> 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::vendor::merge_release;
+    use crate::spec_merge::merge_release;
 
     /// A spec whose one operation answers with `answer`, with `schemas` as its components.
     fn spec(answer: Value, schemas: Value) -> Value {
@@ -1055,7 +1172,7 @@ mod tests {
         assert!(forward.conflicts.is_empty(), "{:?}", forward.conflicts);
         let end = carts_openapi::parse(forward.text.as_bytes()).unwrap().doc;
         assert_eq!(
-            crate::vendor::walk::compare(&doc, &end).unwrap().facts,
+            crate::spec_merge::walk::compare(&doc, &end).unwrap().facts,
             Vec::<String>::new()
         );
     }
@@ -1077,7 +1194,9 @@ mod tests {
             merged
                 .conflicts
                 .iter()
-                .find(|c| c.fact == format!("DELETE /carts/{{}} response 200 application/json field {field} type"))
+                .find(|c| {
+                    c.fact.to_string() == format!("DELETE /carts/{{}} response 200 application/json field {field} type")
+                })
                 .map(|c| c.reason.clone())
                 .unwrap_or_else(|| panic!("no conflict at {field}: {:?}", merged.conflicts))
         };

@@ -25,6 +25,7 @@ use anyhow::{Context, Result, bail};
 use serde_json::Value;
 
 use super::facts::{Facts, extract};
+use super::key::Key;
 use super::{Conflict, merge_release};
 use crate::diff::{self, Severity};
 use crate::generate;
@@ -293,12 +294,12 @@ pub(crate) fn walk_path(
 /// Compares the spec the walk ends with (`after`) with the one it started with.
 pub(crate) fn compare(before: &Value, after: &Value) -> Result<Ending> {
     let (old, new) = (extract(before), extract(after));
-    let show = |facts: &Facts, key: &str| match facts.get(key) {
+    let show = |facts: &Facts, key: &Key| match facts.get(key) {
         Some(fact) if fact.deviates => format!("{} (x-deviation)", fact.value),
         Some(fact) => fact.value.to_string(),
         None => "absent".to_string(),
     };
-    let keys: BTreeSet<&String> = old.keys().chain(new.keys()).collect();
+    let keys: BTreeSet<&Key> = old.keys().chain(new.keys()).collect();
     let facts = keys
         .into_iter()
         .filter(|key| {

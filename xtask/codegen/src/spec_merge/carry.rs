@@ -17,6 +17,7 @@ use carts_openapi::escape;
 use serde_json::{Map, Value, json};
 
 use super::facts::{Kind, extract};
+use super::key::{Attribute, FieldPath, Place};
 
 /// One fact of a component: its value, whether our spec marks the place as
 /// a deviation, and what kind of fact it is.
@@ -28,7 +29,7 @@ struct Stated {
 }
 
 /// A component's facts, by field path and attribute (`(body) type`, `id required`).
-type Shape = BTreeMap<String, Stated>;
+type Shape = BTreeMap<(FieldPath, Option<Attribute>), Stated>;
 
 /// Where the addition's reference to a release component goes.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -208,7 +209,9 @@ fn references(value: &Value, out: &mut Vec<String>) {
 fn shapes(doc: &Value) -> BTreeMap<String, Shape> {
     let names = schema_names(doc);
     let mut paths = Map::new();
+    let mut by_path = BTreeMap::new();
     for (index, name) in names.iter().enumerate() {
+        by_path.insert(carts_openapi::template(&format!("/{index}")), name);
         paths.insert(
             format!("/{index}"),
             json!({"get": {"responses": {"200": {"description": "", "content": {"application/json": {
@@ -221,19 +224,19 @@ fn shapes(doc: &Value) -> BTreeMap<String, Shape> {
         "components": doc.get("components").cloned().unwrap_or_else(|| json!({})),
     });
     let mut out: BTreeMap<String, Shape> = BTreeMap::new();
+    let answer = Place::Response {
+        status: "200".into(),
+        media: Some("application/json".into()),
+    };
     for (key, fact) in extract(&answers) {
-        let Some((operation, field)) = key.split_once(" response 200 application/json field ") else {
+        let (Some(field), true) = (key.field, key.place == answer) else {
             continue;
         };
-        let Some(name) = operation
-            .strip_prefix("GET /")
-            .and_then(|index| index.parse::<usize>().ok())
-            .and_then(|index| names.get(index))
-        else {
+        let Some(name) = by_path.get(&key.operation.path) else {
             continue;
         };
-        out.entry(name.clone()).or_default().insert(
-            field.to_string(),
+        out.entry((*name).clone()).or_default().insert(
+            (field, key.attribute),
             Stated {
                 value: fact.value,
                 deviates: fact.deviates,
@@ -264,12 +267,11 @@ fn covers(ours: &Shape, theirs: &Shape) -> bool {
             .is_some_and(|mine| mine.deviates || mine.value == fact.value)
     });
     let no_extra_values = ours.iter().all(|(key, mine)| {
+        let (field, _) = key;
         mine.kind != Kind::FieldEnum
             || mine.deviates
             || theirs.contains_key(key)
-            || key
-                .split_once(" enum ")
-                .is_none_or(|(field, _)| !theirs.contains_key(&format!("{field} type")))
+            || !theirs.contains_key(&(field.clone(), Some(Attribute::Type)))
     });
     stated && no_extra_values
 }

@@ -23,6 +23,7 @@ mod carry;
 mod edit;
 pub(crate) mod facts;
 mod identity;
+pub(crate) mod key;
 mod lock;
 mod merge;
 mod misfits;
@@ -42,6 +43,7 @@ use serde_json::Value;
 use crate::codegen::{keep_permissions, write_atomically};
 use crate::diff;
 use crate::generate;
+use key::Key;
 pub use merge::Conflict;
 pub use misfits::Misfit;
 pub use walk::{WalkRequest, walk};
@@ -87,20 +89,21 @@ pub struct Report {
     /// Facts the release changed against the previous one.
     pub upstream_changes: usize,
     /// Facts taken into our spec.
-    pub taken: Vec<String>,
+    pub taken: Vec<Key>,
     /// Facts our spec already stated as the release now does.
-    pub already: Vec<String>,
+    pub already: Vec<Key>,
     /// The edits made to our spec, in order.
     pub edits: Vec<String>,
-    /// Changes left for a person, our side kept.
-    pub conflicts: Vec<Conflict>,
+    /// Changes left for a person, our side kept: this merge's, or, when
+    /// nothing was merged, those the lock keeps.
+    pub conflicts: Vec<lock::Unsettled>,
     /// Places where our `x-deviation` is no longer needed.
-    pub redundant_deviations: Vec<String>,
+    pub redundant_deviations: Vec<Key>,
     /// Facts the release does not state (ours alone) that an edit changed.
-    pub consequences: Vec<String>,
+    pub consequences: Vec<Key>,
     /// Facts of added places that keep our deviation (`x-deviation`) rather
     /// than the release's value: an added operation that uses our meta.
-    pub deviating: Vec<String>,
+    pub deviating: Vec<Key>,
     /// Operations the merge added that no cassette records yet, as
     /// `NAME operationId (METHOD /path)`.
     pub uncovered: Vec<String>,
@@ -162,7 +165,7 @@ pub fn vendor(root: &Path, request: &Request<'_>) -> Result<Report> {
         dry_run: request.dry_run,
         notes: Vec::new(),
     };
-    let entry = |conflicts: Vec<Conflict>| lock::Entry {
+    let entry = |conflicts: Vec<lock::Unsettled>| lock::Entry {
         upstream: upstream_relative.clone(),
         source: request.file.display().to_string(),
         vendored: request.today.to_string(),
@@ -210,8 +213,8 @@ pub fn vendor(root: &Path, request: &Request<'_>) -> Result<Report> {
     report.edits = merged.edits;
     report.consequences = merged.consequences;
     report.deviating = merged.deviating;
-    report.conflicts = merged.conflicts.clone();
-    lock.insert(name.to_string(), entry(merged.conflicts));
+    report.conflicts = merged.conflicts.iter().map(lock::Unsettled::from).collect();
+    lock.insert(name.to_string(), entry(report.conflicts.clone()));
     let applied_text = merged.text;
 
     // Regenerate with the merged spec in place, all in memory.
@@ -257,19 +260,19 @@ pub(crate) struct Merged {
     /// Facts the release changed against the previous one.
     pub upstream_changes: usize,
     /// Facts taken into our spec.
-    pub taken: Vec<String>,
+    pub taken: Vec<Key>,
     /// Facts our spec already stated as the release now does.
-    pub already: Vec<String>,
+    pub already: Vec<Key>,
     /// The edits made to our spec, in order.
     pub edits: Vec<String>,
     /// Changes left for a person, our side kept.
     pub conflicts: Vec<Conflict>,
     /// Places where our `x-deviation` is no longer needed.
-    pub redundant_deviations: Vec<String>,
+    pub redundant_deviations: Vec<Key>,
     /// Facts the release does not state (ours alone) that an edit changed.
-    pub consequences: Vec<String>,
+    pub consequences: Vec<Key>,
     /// Facts of added places kept as our deviations say.
-    pub deviating: Vec<String>,
+    pub deviating: Vec<Key>,
 }
 
 /// Merges what `release` changed against `base` (the release our spec
@@ -352,12 +355,12 @@ fn finish(root: &Path, report: &mut Report, files: Vec<(PathBuf, Vec<u8>)>) -> R
 /// Drops conflicts below another conflict: a field the release adds under
 /// a place we deviate is one conflict, not one per attribute.
 fn outermost(conflicts: Vec<Conflict>) -> Vec<Conflict> {
-    let keys: std::collections::BTreeSet<String> = conflicts.iter().map(|c| c.fact.clone()).collect();
+    let keys: std::collections::BTreeSet<Key> = conflicts.iter().map(|c| c.fact.clone()).collect();
     let mut kept: Vec<Conflict> = conflicts
         .into_iter()
         .filter(|conflict| {
             let mut current = conflict.fact.clone();
-            while let Some(parent) = merge::parent_key(&current) {
+            while let Some(parent) = current.parent() {
                 if keys.contains(&parent) {
                     return false;
                 }
