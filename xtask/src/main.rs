@@ -7,9 +7,13 @@
 //! Each binary is built with the features of both packages together
 //! (`cargo build -p contract-tests -p xtask-codegen --bin <one>`), which
 //! are also the features `cargo test --workspace` compiles the dependencies
-//! with: the tasks and the tests share one compiled copy of each
-//! dependency, and the gate after the tests compiles nothing again. A test
-//! below keeps it so.
+//! with, TLS aside: the tasks and the tests share one compiled copy of each
+//! dependency. A test below keeps it so.
+//!
+//! The gate is built without TLS, which only a live server needs: a cold
+//! gate on the simulator does not compile a TLS stack. When its command line
+//! names a server, the gate says so with its own exit status, and this
+//! binary builds it again with `contract-tests/tls` and runs it once more.
 //!
 //! Each command's own `--help` lists its options.
 
@@ -65,9 +69,16 @@ struct Passed {
 /// The packages whose features every task is built with.
 const PACKAGES: [&str; 2] = ["contract-tests", "xtask-codegen"];
 
-/// Builds the binary `bin` with the features of [`PACKAGES`], then runs it with `args`: its exit
-/// status, or `None` when it could not be built (cargo said why).
-fn run(bin: &str, args: &[OsString]) -> Result<Option<u8>, String> {
+/// The gate's exit status when it was built without TLS and its command line needs it
+/// (`contract-tests/src/bin/conformance.rs`).
+const GATE_NEEDS_TLS: u8 = 3;
+
+/// The feature that gives the gate TLS.
+const GATE_TLS: &str = "contract-tests/tls";
+
+/// Builds the binary `bin` with the features of [`PACKAGES`] and `features`, then runs it with
+/// `args`: its exit status, or `None` when it could not be built (cargo said why).
+fn run(bin: &str, args: &[OsString], features: &[&str]) -> Result<Option<u8>, String> {
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     // This binary lies in the profile's folder of the target directory, where cargo puts `bin`
     // too; its name is the profile's (`debug` is the dev profile).
@@ -82,6 +93,9 @@ fn run(bin: &str, args: &[OsString]) -> Result<Option<u8>, String> {
     build.args(["build", "--quiet", "--profile", profile, "--bin", bin]);
     for package in PACKAGES {
         build.args(["--package", package]);
+    }
+    for feature in features {
+        build.args(["--features", feature]);
     }
     let built = build.status().map_err(|e| format!("cannot start cargo: {e}"))?;
     if !built.success() {
@@ -137,7 +151,12 @@ fn main() -> ExitCode {
         Task::Record(passed) => ("conformance", with("record", passed), "record"),
     };
     let started = Instant::now();
-    let status = match run(bin, &args) {
+    let mut outcome = run(bin, &args, &[]);
+    if bin == "conformance" && matches!(outcome, Ok(Some(GATE_NEEDS_TLS))) {
+        eprintln!("cargo xtask {what}: building the gate with TLS ({GATE_TLS})");
+        outcome = run(bin, &args, &[GATE_TLS]);
+    }
+    let status = match outcome {
         Ok(Some(status)) => status,
         Ok(None) => return ExitCode::FAILURE,
         Err(error) => {
@@ -191,6 +210,30 @@ mod tests {
             .collect()
     }
 
+    /// The gate on the simulator compiles no TLS stack; with `contract-tests/tls` it has the
+    /// SDK's default one.
+    #[test]
+    fn the_gate_compiles_tls_only_when_asked() {
+        let mut selection = vec!["--edges", "normal,build"];
+        for package in PACKAGES {
+            selection.extend(["--package", package]);
+        }
+        let tls_crates = |resolved: &BTreeSet<(String, String)>| -> BTreeSet<String> {
+            resolved
+                .iter()
+                .filter_map(|(package, _)| package.split_whitespace().next())
+                .filter(|name| ["rustls", "aws-lc-rs", "ring", "native-tls"].contains(name))
+                .map(str::to_string)
+                .collect()
+        };
+        assert_eq!(tls_crates(&resolved(&selection)), BTreeSet::new());
+        selection.extend(["--features", super::GATE_TLS]);
+        assert_eq!(
+            tls_crates(&resolved(&selection)),
+            ["aws-lc-rs", "rustls"].into_iter().map(str::to_string).collect()
+        );
+    }
+
     /// The inner cargo and the task do not see the manifest and package `cargo run` gave this
     /// binary (the tests run under cargo too, which sets the same variables).
     #[test]
@@ -220,19 +263,25 @@ mod tests {
         );
     }
 
-    /// `cargo test --workspace` and the tasks compile each dependency the tasks use with the
-    /// same features, so that neither compiles it a second time. When a dev-dependency turns on
-    /// a feature of such a dependency, ask for that feature in a normal dependency of one of
-    /// the tasks' packages too.
+    /// `cargo test --workspace` and the tasks (the gate with TLS, as for a live server) compile
+    /// each dependency the tasks use with the same features, so that neither compiles it a
+    /// second time. When a dev-dependency turns on a feature of such a dependency, ask for that
+    /// feature in a normal dependency of one of the tasks' packages too.
     #[test]
     fn the_tasks_compile_their_dependencies_as_the_tests_do() {
-        let mut tasks_selection = vec!["--edges", "normal,build"];
+        let mut tasks_selection = vec!["--edges", "normal,build", "--features", super::GATE_TLS];
         for package in PACKAGES {
             tasks_selection.extend(["--package", package]);
         }
         let tasks = resolved(&tasks_selection);
         let tests = resolved(&["--workspace", "--edges", "normal,build,dev"]);
-        let used: BTreeSet<&String> = tasks.iter().map(|(package, _)| package).collect();
+        // The gate's own crate is the one thing it compiles again: the tests build it without
+        // its `tls` feature.
+        let used: BTreeSet<&String> = tasks
+            .iter()
+            .map(|(package, _)| package)
+            .filter(|package| !package.starts_with("contract-tests "))
+            .collect();
         let only_in_tests: Vec<String> = tests
             .iter()
             .filter(|entry| used.contains(&entry.0) && !tasks.contains(entry))

@@ -104,6 +104,33 @@ enum Command {
 }
 
 impl TargetArgs {
+    /// Whether the live scenario runs against a server rather than the simulator started here.
+    fn server(&self) -> bool {
+        !self.no_live && (self.live || self.base_url.is_some())
+    }
+
+    /// What the live scenario reaches over https, if anything: the server's API (BigCommerce's
+    /// when no base URL is given), or the storefront its redirect URLs name (a real store's, when
+    /// no `--storefront-url` says otherwise).
+    fn https(&self) -> Option<String> {
+        if !self.server() {
+            return None;
+        }
+        let https = |url: &str| url::Url::parse(url).is_ok_and(|url| url.scheme() == "https");
+        let base = self.base_url.clone().or_else(|| {
+            std::env::var("BIGCOMMERCE_BASE_URL")
+                .ok()
+                .filter(|v| !v.trim().is_empty())
+        });
+        match (&base, &self.storefront_url) {
+            (None, _) => Some("the store's API at api.bigcommerce.com".to_string()),
+            (Some(base), _) if https(base) => Some(format!("the API at {base}")),
+            (Some(_), None) => Some("the storefront the store's redirect URLs name".to_string()),
+            (Some(_), Some(origin)) if https(origin) => Some(format!("the storefront at {origin}")),
+            (Some(_), Some(_)) => None,
+        }
+    }
+
     fn target(&self) -> Result<Target, String> {
         if self.no_live {
             return Ok(Target::None);
@@ -271,9 +298,37 @@ fn judge_journal(journal: &std::path::Path, out: Option<&std::path::Path>) -> Ex
 /// and failed exits with 1.
 const USAGE: u8 = 2;
 
+/// The exit status of a gate built without TLS that was asked to reach a server over the
+/// network: `cargo xtask` then builds it with the `tls` feature and runs it again.
+const NEEDS_TLS: u8 = 3;
+
+/// What in the command line needs TLS, if anything: a live server's https API or storefront,
+/// or a proxy's https upstream. The simulator started here, the recorded cassettes and the
+/// rules need none.
+fn needs_tls(cli: &Cli) -> Option<String> {
+    match &cli.command {
+        Some(Command::Record { target, .. }) => target.https(),
+        Some(Command::Proxy { upstream, .. }) => {
+            (upstream.scheme() == "https").then(|| format!("the upstream {}", upstream.origin().ascii_serialization()))
+        }
+        Some(Command::Rules) => None,
+        None if cli.journal.is_some() => None,
+        None => cli.target.https(),
+    }
+}
+
 #[tokio::main]
 async fn main() -> ExitCode {
     let cli = Cli::parse();
+    if !cfg!(feature = "tls")
+        && let Some(what) = needs_tls(&cli)
+    {
+        eprintln!(
+            "conformance: {what} needs TLS, which this build of the gate leaves out; \
+             `cargo xtask conformance` builds it in by itself (or build with --features contract-tests/tls)"
+        );
+        return ExitCode::from(NEEDS_TLS);
+    }
     match &cli.command {
         Some(Command::Record { target, dir }) => return record(target, dir).await,
         Some(Command::Rules) => {
