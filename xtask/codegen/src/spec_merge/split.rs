@@ -195,6 +195,73 @@ mod tests {
         }))
     }
 
+    /// A release whose create and delete answers carry counts with `create` and `delete` fields.
+    fn release(create: Value, delete: Value) -> Value {
+        let answer = |fields: Value| {
+            json!({"200": {"description": "ok", "content": {"application/json": {"schema": {
+                "type": "object", "properties": {"meta": {"type": "object", "properties": fields}}}}}}})
+        };
+        json!({
+            "openapi": "3.0.3",
+            "info": {"title": "t", "version": "1"},
+            "paths": {"/a": {
+                "post": {"operationId": "create", "responses": answer(create)},
+                "delete": {"operationId": "remove", "responses": answer(delete)}
+            }}
+        })
+    }
+
+    /// Ours: both answers refer to one `Counts` component, through answers of their own.
+    fn ours(counts: Value) -> String {
+        let answer = |name: &str| {
+            json!({"200": {"description": "ok", "content": {"application/json": {"schema": {
+                "$ref": format!("#/components/schemas/{name}")}}}}})
+        };
+        let refers = json!({"type": "object", "properties": {"meta": {"$ref": "#/components/schemas/Counts"}}});
+        super::super::edit::block_yaml(&json!({
+            "openapi": "3.0.3",
+            "info": {"title": "t", "version": "1"},
+            "paths": {"/a": {
+                "post": {"operationId": "create", "responses": answer("CreateAnswer")},
+                "delete": {"operationId": "remove", "responses": answer("DeleteAnswer")}
+            }},
+            "components": {"schemas": {"CreateAnswer": refers, "DeleteAnswer": refers, "Counts": counts}}
+        }))
+    }
+
+    #[test]
+    fn a_shared_component_is_split_unless_it_deviates() {
+        let both = json!({"total": {"type": "integer"}, "failed": {"type": "integer"}});
+        let fewer = json!({"total": {"type": "integer"}});
+        let (old, new) = (release(both.clone(), both.clone()), release(fewer, both.clone()));
+        let merge = |from: &Value, to: &Value, text: &str| {
+            let doc = carts_openapi::parse(text.as_bytes()).unwrap().doc;
+            crate::spec_merge::merge_release(from, to, text, &doc, "today").unwrap()
+        };
+        let text = ours(json!({"type": "object", "properties": both}));
+        let split = merge(&old, &new, &text);
+        assert!(split.conflicts.is_empty(), "{:?}", split.conflicts);
+        let doc: Value = carts_openapi::parse(split.text.as_bytes()).unwrap().doc;
+        assert_eq!(
+            doc.pointer("/components/schemas/CreateAnswer/properties/meta/$ref"),
+            Some(&json!("#/components/schemas/Counts2"))
+        );
+        assert!(doc.pointer("/components/schemas/Counts2/properties/failed").is_none());
+        assert!(doc.pointer("/components/schemas/Counts/properties/failed").is_some());
+        // The release goes back: so does our spec, byte for byte.
+        assert_eq!(merge(&new, &old, &split.text).text, text);
+        // A component that deviates anywhere is not split: the change stays a conflict.
+        let deviating = ours(json!({"type": "object", "properties": {
+            "total": {"type": "integer", "x-deviation": "why"}, "failed": {"type": "integer"}}}));
+        let refused = merge(&old, &new, &deviating);
+        assert_eq!(refused.text, deviating);
+        assert!(
+            refused.conflicts.iter().any(|c| c.reason.contains("would also change")),
+            "{:?}",
+            refused.conflicts
+        );
+    }
+
     #[test]
     fn references_inside_the_component_itself_are_not_counted() {
         let doc = json!({"a": {"$ref": "#/components/schemas/Node"}, "components": {"schemas": {
