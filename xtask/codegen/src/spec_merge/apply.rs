@@ -4,7 +4,10 @@
 //! our `x-deviation` there says, reported), and facts the release does not
 //! state at all (ours alone, reported). An edit that would change anything else, such
 //! as a shared component feeding another operation the release leaves as it
-//! was, is undone and its changes become conflicts.
+//! was, is undone and its changes become conflicts; unless the component
+//! carries no `x-deviation` and the places the release changes reach it
+//! through references of their own, which then name a copy of it that takes
+//! the edit ([`split`]).
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -16,6 +19,7 @@ use super::edit::YamlDocument;
 use super::facts::{Fact, Facts, Kind, extract};
 use super::key::{Attribute, Key, Place};
 use super::merge::{Change, Conflict, member_for};
+use super::split;
 use super::translate::Translator;
 
 /// What applying the accepted changes did.
@@ -182,9 +186,31 @@ pub fn apply(
                 .push(conflict(sides, change, &format!("cannot be placed: {why:#}"))),
         }
     }
+    // Components split off in this merge, as (original, copy): a later edit the release makes to
+    // the same places lands in the copy.
+    let mut splits: Vec<(String, String)> = Vec::new();
     for (edit, changes) in planned {
-        let attempt = try_edit(&applied.text, &edit, &purpose(&edit, &changes), sides, &mut translator);
-        let (text, facts, described) = match attempt {
+        let purpose = purpose(&edit, &changes);
+        let check = Check {
+            sides,
+            before: &applied.facts,
+            changed: &changed,
+            removed: &removed,
+        };
+        let on_copy = on_split_copy(
+            &check,
+            &applied.text,
+            &edit,
+            &changes,
+            &purpose,
+            &splits,
+            &mut translator,
+        );
+        let attempt = match on_copy {
+            Some(done) => Ok(done),
+            None => try_edit(&applied.text, &edit, &purpose, sides, &mut translator),
+        };
+        let (mut text, mut facts, mut described) = match attempt {
             Ok(done) => done,
             Err(why) => {
                 for change in changes {
@@ -195,34 +221,19 @@ pub fn apply(
                 continue;
             }
         };
-        let mut bad = Vec::new();
-        let mut consequences = Vec::new();
-        let mut deviating = Vec::new();
-        for key in changed_keys(&applied.facts, &facts) {
-            let now = facts.get(&key).map(|f| &f.value);
-            let in_release = stated_by_release(sides, &key, facts.get(&key).or_else(|| applied.facts.get(&key)));
-            if changed.contains_key(&key) && now == sides.theirs_facts.get(&key).map(|f| &f.value) {
-                continue;
-            }
-            if removed.contains(&key) && now.is_none() {
-                continue;
-            }
-            if !in_release {
-                // The release says nothing of this fact: it is our own (a field of our error
-                // envelope, a deviation's wrapper), and it follows our component where the
-                // release's change lands.
-                consequences.push(key);
-                continue;
-            }
-            let new_deviation = !applied.facts.contains_key(&key) && facts.get(&key).is_some_and(|f| f.deviates);
-            if changed.contains_key(&key) && new_deviation {
-                // The release adds this fact; the place that now states it is a component of ours
-                // that deviates there, as it does for every operation that uses it.
-                deviating.push(key);
-                continue;
-            }
-            bad.push(key);
+        let mut verdict = check.judge(&facts);
+        if !verdict.bad.is_empty()
+            && let Some((done, split)) = split_for(&check, &applied.text, &edit, &changes, &purpose, &mut translator)
+        {
+            (text, facts, described) = done;
+            verdict = check.judge(&facts);
+            splits.push(split);
         }
+        let Verdict {
+            bad,
+            consequences,
+            deviating,
+        } = verdict;
         if !bad.is_empty() {
             let shown: Vec<String> = bad.iter().take(3).map(Key::to_string).collect();
             let more = if bad.len() > 3 {
@@ -245,6 +256,12 @@ pub fn apply(
         applied.deviating.extend(deviating);
         applied.text = text;
         applied.facts = facts;
+    }
+    // A copy split off before that states its original's facts again goes back into it.
+    let (text, folded) = split::fold(&applied.text)?;
+    if !folded.is_empty() {
+        applied.text = text;
+        applied.edits.extend(folded);
     }
     // A change an edit elsewhere brought to the release's value is no conflict.
     let reached = |key: &Key, facts: &Facts| {
@@ -271,6 +288,194 @@ pub fn apply(
         }
     }
     Ok(applied)
+}
+
+/// What an edit's effect on our facts is checked against.
+struct Check<'s, 'a> {
+    sides: &'s Sides<'a>,
+    /// Our facts before the edit.
+    before: &'s Facts,
+    /// The changes the release makes (accepted and guarded), by key.
+    changed: &'s BTreeMap<&'s Key, &'s Change>,
+    /// Facts the release removes where we deviate.
+    removed: &'s BTreeSet<&'s Key>,
+}
+
+/// How an edit's changes of our facts read.
+struct Verdict {
+    /// Facts the release leaves alone (or sets otherwise) that the edit changes.
+    bad: Vec<Key>,
+    /// Facts of ours alone that follow the edit.
+    consequences: Vec<Key>,
+    /// Facts the release adds that an added place states as our deviation says.
+    deviating: Vec<Key>,
+}
+
+impl Check<'_, '_> {
+    /// Sorts the facts an edit changed, leaving `after`, into those it may change and those it
+    /// may not.
+    fn judge(&self, after: &Facts) -> Verdict {
+        let sides = self.sides;
+        let mut verdict = Verdict {
+            bad: Vec::new(),
+            consequences: Vec::new(),
+            deviating: Vec::new(),
+        };
+        for key in changed_keys(self.before, after) {
+            let now = after.get(&key).map(|f| &f.value);
+            let in_release = stated_by_release(sides, &key, after.get(&key).or_else(|| self.before.get(&key)));
+            if self.changed.contains_key(&key) && now == sides.theirs_facts.get(&key).map(|f| &f.value) {
+                continue;
+            }
+            if self.removed.contains(&key) && now.is_none() {
+                continue;
+            }
+            if !in_release {
+                // The release says nothing of this fact: it is our own (a field of our error
+                // envelope, a deviation's wrapper), and it follows our component where the
+                // release's change lands.
+                verdict.consequences.push(key);
+                continue;
+            }
+            let new_deviation = !self.before.contains_key(&key) && after.get(&key).is_some_and(|f| f.deviates);
+            if self.changed.contains_key(&key) && new_deviation {
+                // The release adds this fact; the place that now states it is a component of ours
+                // that deviates there, as it does for every operation that uses it.
+                verdict.deviating.push(key);
+                continue;
+            }
+            verdict.bad.push(key);
+        }
+        verdict
+    }
+
+    /// Whether `after` brings one of `changes` to the release's value.
+    fn reaches(&self, after: &Facts, changes: &[&Change]) -> bool {
+        changes.iter().any(|change| {
+            let now = after.get(&change.key).map(|f| &f.value);
+            now != self.before.get(&change.key).map(|f| &f.value) && now == change.theirs.as_ref()
+        })
+    }
+}
+
+/// The component an edit lands in, when it lands in one.
+fn component_of_edit(edit: &Edit) -> Option<String> {
+    split::component(edit_target(edit)?)
+}
+
+/// The pointer an edit changes things at, for the edits that change a node of our spec.
+fn edit_target(edit: &Edit) -> Option<&str> {
+    match edit {
+        Edit::AddOperation { .. } | Edit::RemoveOperation { .. } => None,
+        Edit::Set { at, .. }
+        | Edit::Remove { at, .. }
+        | Edit::Push { at, .. }
+        | Edit::RemoveItem { at, .. }
+        | Edit::RemoveEntry { at }
+        | Edit::Add { at, .. } => Some(at),
+    }
+}
+
+/// `edit` made to the schema component `copy` rather than to `original`, where it lands.
+fn retarget(edit: &Edit, original: &str, copy: &str) -> Option<Edit> {
+    let (from, to) = (split::pointer(original), split::pointer(copy));
+    let moved = |at: &str| -> Option<String> {
+        let rest = at.strip_prefix(&from)?;
+        (rest.is_empty() || rest.starts_with('/')).then(|| format!("{to}{rest}"))
+    };
+    let mut edit = edit.clone();
+    match &mut edit {
+        Edit::AddOperation { .. } | Edit::RemoveOperation { .. } => return None,
+        Edit::Set { at, .. }
+        | Edit::Remove { at, .. }
+        | Edit::Push { at, .. }
+        | Edit::RemoveItem { at, .. }
+        | Edit::RemoveEntry { at }
+        | Edit::Add { at, .. } => *at = moved(at)?,
+    }
+    Some(edit)
+}
+
+/// An edit and what it gives: our spec's text and facts, and one line per change made.
+type Done = (String, Facts, Vec<String>);
+
+/// `edit` made to the copy of its component that this merge split off before, when that takes
+/// one of `changes` to the release's value and changes nothing the release leaves alone: the
+/// release changes the same places again.
+fn on_split_copy(
+    check: &Check<'_, '_>,
+    text: &str,
+    edit: &Edit,
+    changes: &[&Change],
+    purpose: &str,
+    splits: &[(String, String)],
+    translator: &mut Translator<'_>,
+) -> Option<Done> {
+    let original = component_of_edit(edit)?;
+    splits
+        .iter()
+        .filter(|(from, _)| *from == original)
+        .find_map(|(_, copy)| {
+            let moved = retarget(edit, &original, copy)?;
+            let done = try_edit(text, &moved, purpose, check.sides, translator).ok()?;
+            (check.judge(&done.1).bad.is_empty() && check.reaches(&done.1, changes)).then_some(done)
+        })
+}
+
+/// `edit`, which would also change facts the release leaves alone, made to a copy of the
+/// component it lands in that only the places the release changes refer to: when the
+/// component carries no `x-deviation` and the copy leaves nothing else changed. Also returns
+/// the component and its copy.
+fn split_for(
+    check: &Check<'_, '_>,
+    text: &str,
+    edit: &Edit,
+    changes: &[&Change],
+    purpose: &str,
+    translator: &mut Translator<'_>,
+) -> Option<(Done, (String, String))> {
+    let original = component_of_edit(edit)?;
+    let doc: Value = carts_openapi::parse(text.as_bytes()).ok()?.doc;
+    if split::deviates(doc.pointer(&split::pointer(&original))?) {
+        return None;
+    }
+    let refs = split::references_to(&doc, &original);
+    if refs.len() < 2 {
+        return None;
+    }
+    let copy = translator.components.free_name(&original);
+    let made = (|| {
+        let moved = retarget(edit, &original, &copy)?;
+        // The references through which the edit reaches the places the release changes.
+        let through: Vec<String> = refs
+            .iter()
+            .filter(|at| {
+                let Ok((trial, _)) = split::split(text, &original, &copy, std::slice::from_ref(*at)) else {
+                    return false;
+                };
+                try_edit(&trial, &moved, purpose, check.sides, translator)
+                    .is_ok_and(|(_, facts, _)| check.reaches(&facts, changes))
+            })
+            .cloned()
+            .collect();
+        if through.is_empty() || through.len() == refs.len() {
+            return None;
+        }
+        let (split_text, mut described) = split::split(text, &original, &copy, &through).ok()?;
+        let (text, facts, edited) = try_edit(&split_text, &moved, purpose, check.sides, translator).ok()?;
+        if !check.judge(&facts).bad.is_empty() {
+            return None;
+        }
+        described.extend(edited);
+        Some((text, facts, described))
+    })();
+    match made {
+        Some(done) => Some((done, (original, copy))),
+        None => {
+            translator.components.unclaim(&copy);
+            None
+        }
+    }
 }
 
 /// Whether the release says something of `key`: it states the fact, or it

@@ -124,6 +124,11 @@ impl Carrier {
         }
     }
 
+    /// Frees a name [`Carrier::free_name`] gave to a copy that was not made.
+    pub fn unclaim(&mut self, ours: &str) {
+        self.taken.remove(&type_name(ours));
+    }
+
     /// The carried components `doc` refers to, directly or through other
     /// carried components, and does not have yet, by name. An edit that was
     /// undone leaves its carried components unwritten; the next edit that
@@ -154,10 +159,11 @@ impl Carrier {
         })
     }
 
-    /// A name of ours for the release's component `theirs`: in the form our
-    /// components take (`CartNote` for `cart_Note`), numbered when a component
-    /// of ours, or one carried before, already has it.
-    fn free_name(&mut self, theirs: &str) -> String {
+    /// A name of ours for the component `theirs` (the release's, or one of
+    /// ours being split): in the form our components take (`CartNote` for
+    /// `cart_Note`), numbered when a component of ours, or one carried or
+    /// split off before, already has it.
+    pub fn free_name(&mut self, theirs: &str) -> String {
         let mut base = type_name(theirs);
         if base.is_empty() || base.starts_with(|c: char| c.is_ascii_digit()) {
             base = format!("Component{base}");
@@ -171,6 +177,20 @@ impl Carrier {
         self.taken.insert(name.clone());
         name
     }
+}
+
+/// The other schema components of `doc` that state exactly the facts of
+/// its component `name`, by name.
+pub fn alike(doc: &Value, name: &str) -> Vec<String> {
+    let shapes = shapes(doc);
+    let Some(shape) = shapes.get(name) else {
+        return Vec::new();
+    };
+    shapes
+        .iter()
+        .filter(|(other, theirs)| *other != name && same(theirs, shape))
+        .map(|(other, _)| other.clone())
+        .collect()
 }
 
 /// The name the generator gives a type for a component name.

@@ -7,10 +7,12 @@
 //! `$ref`s ([`apply`]), in our words ([`translate`]), editing the YAML in
 //! place so that every comment stays ([`edit`]). What an addition refers to
 //! is our component where one states the same facts, else the release's
-//! component carried under a name of ours ([`carry`]). A change where our
-//! spec deviates, or already differed from the previous release, is a
-//! conflict: our side is kept and the conflict is listed, and kept in
-//! `spec/vendor.lock`, for a person to settle.
+//! component carried under a name of ours ([`carry`]). A shared component
+//! the release changes for some of the places that use it only is split, and
+//! folded back once it states its original's facts again ([`split`]). A
+//! change where our spec deviates, or already differed from the previous
+//! release, is a conflict: our side is kept and the conflict is listed, and
+//! kept in `spec/vendor.lock`, for a person to settle.
 //!
 //! Then the SDK is regenerated, and the report gives the caller diff of our
 //! spec, the conflicts, the recorded responses that no longer fit and the
@@ -27,6 +29,7 @@ pub(crate) mod key;
 mod lock;
 mod merge;
 mod misfits;
+mod split;
 mod translate;
 mod uncovered;
 mod walk;

@@ -693,3 +693,55 @@ fn an_added_operation_uses_our_components_where_the_facts_match_and_carries_the_
         "{report}"
     );
 }
+
+#[test]
+fn a_shared_component_the_release_changes_in_some_places_only_is_split_and_folded_back() {
+    let ws = workspace();
+    let before = ours(ws.path());
+    let failed = |method: &str| format!("{method} /carts/metafields response 200 application/json field meta.failed");
+    // The release drops `failed` from the counts of the batch create and update answers, and keeps
+    // it in the batch delete's; our three answers share one component for their counts.
+    let report = vendor_change(ws.path(), |doc| {
+        let schemas = &mut doc["components"]["schemas"];
+        let mut counts = schemas["WriteCollectionPartialSuccessMeta"].clone();
+        counts["properties"].as_object_mut().unwrap().remove("failed").unwrap();
+        schemas["MetaFieldCollectionResponse_Batch_POST_PUT"]["properties"]["meta"] = counts;
+    });
+    assert!(report.conflicts.is_empty(), "{report}");
+    let after = ours(ws.path());
+    assert_kept(&before, &after);
+    let facts_after = facts(&after);
+    assert_eq!(value(&facts_after, &failed("POST")), None, "{report}");
+    assert_eq!(value(&facts_after, &failed("PUT")), None, "{report}");
+    assert_eq!(value(&facts_after, &failed("DELETE")), Some(json!(true)), "{report}");
+    let schemas = parsed(&after)["components"]["schemas"].clone();
+    let copies: Vec<&String> = schemas
+        .as_object()
+        .unwrap()
+        .iter()
+        .filter(|(_, schema)| schema.get(super::split::SPLIT_FROM) == Some(&json!("WriteCollectionMeta")))
+        .map(|(name, _)| name)
+        .collect();
+    assert_eq!(copies.len(), 1, "one copy of the shared component: {report}");
+    assert!(
+        schemas["WriteCollectionMeta"]["properties"].get("failed").is_some(),
+        "the original keeps the field for the delete answer"
+    );
+    // The release we follow, vendored again, brings the field back: the copy goes, and our spec
+    // is what it was, byte for byte.
+    let report = vendor(
+        ws.path(),
+        &Request {
+            file: &project_root().join("spec/upstream/carts.v3.yml"),
+            name: "carts.v3",
+            today: "2026-12-01",
+            dry_run: false,
+        },
+    )
+    .unwrap();
+    assert_eq!(report.kind, Kind::Merged);
+    assert!(report.conflicts.is_empty(), "{report}");
+    let back = ours(ws.path());
+    assert!(!back.contains(super::split::SPLIT_FROM), "a copy is left: {report}");
+    assert!(back == before, "our spec is not what it was: {report}");
+}
