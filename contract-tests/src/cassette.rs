@@ -185,7 +185,7 @@ pub fn load(root: &Path, path: &Path) -> Result<Cassette, CassetteError> {
         path: path.to_path_buf(),
         source,
     })?;
-    let mut cassette: Cassette = serde_yaml_ng::from_str(&text).map_err(|e| invalid(e.to_string()))?;
+    let mut cassette: Cassette = carts_openapi::from_yaml(text.as_bytes()).map_err(|e| invalid(e.to_string()))?;
     let relative = path.strip_prefix(root).unwrap_or(path).to_path_buf();
     let folder = relative.parent().and_then(Path::to_str).unwrap_or_default();
     let api = Api::from_stem(folder).ok_or_else(|| invalid(format!("folder {folder:?} is not an API name")))?;

@@ -69,12 +69,20 @@ pub fn load_openapi(path: &Path) -> Result<Document, LoadError> {
 /// error naming the key: read into JSON, the second would silently replace
 /// the first.
 pub fn parse(bytes: &[u8]) -> Result<Document, serde_yaml_ng::Error> {
-    let yaml: serde_yaml_ng::Value = serde_yaml_ng::from_slice(bytes)?;
-    let doc: Value = serde_yaml_ng::from_value(yaml)?;
+    let doc: Value = from_yaml(bytes)?;
     Ok(Document {
         doc,
         sha256: hex(&Sha256::digest(bytes)),
     })
+}
+
+/// Reads any YAML (or JSON) text into `T`, refusing a key given twice in one object with an
+/// error naming it: the text is read as YAML values first, which keep every key, and only then
+/// into `T`, where a JSON object (a `serde_json::Value`, a map) would keep the last silently.
+/// Cassettes, the vendor lock and the specs are all read through it.
+pub fn from_yaml<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> Result<T, serde_yaml_ng::Error> {
+    let yaml: serde_yaml_ng::Value = serde_yaml_ng::from_slice(bytes)?;
+    serde_yaml_ng::from_value(yaml)
 }
 
 impl Document {
@@ -127,6 +135,16 @@ mod tests {
     fn a_missing_file_names_its_path() {
         let error = load(Path::new("/nonexistent/spec.yaml")).unwrap_err().to_string();
         assert!(error.starts_with("reading /nonexistent/spec.yaml: "), "{error}");
+    }
+
+    #[test]
+    fn any_yaml_read_refuses_a_key_given_twice() {
+        // A cassette-like body: into a JSON object the second `status` would win silently.
+        let text = b"response:\n  status: 200\n  body: {}\n  status: 201\n";
+        let error = from_yaml::<serde_json::Value>(text).err().map(|e| e.to_string());
+        assert!(error.as_deref().is_some_and(|e| e.contains("status")), "{error:?}");
+        let fine: serde_json::Value = from_yaml(b"a: 1\nb: [x]\n").unwrap();
+        assert_eq!(fine, serde_json::json!({"a": 1, "b": ["x"]}));
     }
 
     #[test]

@@ -25,7 +25,7 @@ pub mod operations;
 pub mod pointer;
 
 pub use always_present::{ALWAYS_PRESENT, documented, is_identity_or_money, sdk_requires};
-pub use document::{Document, LoadError, hex, load, load_openapi, parse};
+pub use document::{Document, LoadError, from_yaml, hex, load, load_openapi, parse};
 pub use fields::{Field, Fields, fields};
 pub use json_schema::{self_contained, to_json_schema};
 pub use operations::{

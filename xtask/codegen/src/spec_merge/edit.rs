@@ -279,7 +279,7 @@ fn scalar(value: &Value) -> String {
 
 /// A scalar node as JSON, the way a YAML parser reads it.
 fn to_json(node: &YamlNode) -> Option<Value> {
-    serde_yaml_ng::from_str(&node.to_string()).ok()
+    carts_openapi::from_yaml(node.to_string().as_bytes()).ok()
 }
 
 #[cfg(test)]

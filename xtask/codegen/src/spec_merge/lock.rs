@@ -68,7 +68,7 @@ pub type Lock = BTreeMap<String, Entry>;
 /// Reads the lock at `path`; a missing file is an empty lock.
 pub fn read(path: &Path) -> Result<Lock> {
     match std::fs::read_to_string(path) {
-        Ok(text) => serde_yaml_ng::from_str(&text).with_context(|| format!("reading {}", path.display())),
+        Ok(text) => carts_openapi::from_yaml(text.as_bytes()).with_context(|| format!("reading {}", path.display())),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Lock::new()),
         Err(e) => Err(e).with_context(|| format!("reading {}", path.display())),
     }

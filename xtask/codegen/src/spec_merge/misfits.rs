@@ -37,7 +37,7 @@ pub fn misfits(root: &Path, name: &str, spec_path: &Path) -> Result<Vec<Misfit>>
     for path in paths {
         let label = format!("{name}/{}", path.file_name().unwrap_or_default().to_string_lossy());
         let text = std::fs::read_to_string(&path)?;
-        let cassette: Value = serde_yaml_ng::from_str(&text).with_context(|| format!("reading {label}"))?;
+        let cassette: Value = carts_openapi::from_yaml(text.as_bytes()).with_context(|| format!("reading {label}"))?;
         let operation = path.file_stem().unwrap_or_default().to_string_lossy();
         let operation = operation.split("--").next().unwrap_or_default();
         if let Some(reason) = misfit(&doc, operation, &cassette) {
