@@ -454,7 +454,7 @@ mod tests {
     fn the_published_history_walks_back_and_forward_to_the_spec_we_started_with() {
         // From March 2025: three steps back and three forward, through the removal and return
         // of cursor pagination. `.ci/run` walks from June 2024, through the August 2024
-        // restructuring, which takes about a minute in a debug build.
+        // restructuring, which takes about 85 s in a debug build.
         let report = walk(
             &project_root(),
             &WalkRequest {
