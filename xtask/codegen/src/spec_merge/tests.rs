@@ -38,9 +38,7 @@ fn copy_tree(from: &Path, to: &Path) {
 
 /// The release our spec follows, as a JSON tree.
 fn published() -> Value {
-    carts_openapi::load(&project_root().join("spec/upstream/carts.v3.yml"))
-        .unwrap()
-        .doc
+    carts_openapi::load(&followed()).unwrap().doc
 }
 
 /// Writes `doc` as a release file in `dir`.
@@ -55,16 +53,26 @@ fn vendor_change(ws: &Path, change: impl FnOnce(&mut Value)) -> Report {
     let mut doc = published();
     change(&mut doc);
     let file = release_file(ws, &doc);
+    vendor_release(ws, &file)
+}
+
+/// Vendors the release in `file` as carts.v3 into the workspace `ws`.
+fn vendor_release(ws: &Path, file: &Path) -> Report {
     vendor(
         ws,
         &Request {
-            file: &file,
+            file,
             name: "carts.v3",
             today: "2026-12-01",
             dry_run: false,
         },
     )
     .unwrap()
+}
+
+/// The release our spec follows, as kept in spec/upstream/.
+fn followed() -> PathBuf {
+    project_root().join("spec/upstream/carts.v3.yml")
 }
 
 fn ours(ws: &Path) -> String {
@@ -115,16 +123,7 @@ const CART: &str = "GET /carts/{} response 200 application/json";
 fn vendoring_the_release_we_follow_changes_nothing() {
     let ws = workspace();
     let before = ours(ws.path());
-    let report = vendor(
-        ws.path(),
-        &Request {
-            file: &project_root().join("spec/upstream/carts.v3.yml"),
-            name: "carts.v3",
-            today: "2026-12-01",
-            dry_run: false,
-        },
-    )
-    .unwrap();
+    let report = vendor_release(ws.path(), &followed());
     assert_eq!(report.kind, Kind::Unchanged);
     assert!(report.files.is_empty(), "{:?}", report.files);
     assert!(ours(ws.path()) == before, "our spec changed: {report}");
@@ -729,16 +728,7 @@ fn a_shared_component_the_release_changes_in_some_places_only_is_split_and_folde
     );
     // The release we follow, vendored again, brings the field back: the copy goes, and our spec
     // is what it was, byte for byte.
-    let report = vendor(
-        ws.path(),
-        &Request {
-            file: &project_root().join("spec/upstream/carts.v3.yml"),
-            name: "carts.v3",
-            today: "2026-12-01",
-            dry_run: false,
-        },
-    )
-    .unwrap();
+    let report = vendor_release(ws.path(), &followed());
     assert_eq!(report.kind, Kind::Merged);
     assert!(report.conflicts.is_empty(), "{report}");
     let back = ours(ws.path());
