@@ -26,7 +26,6 @@ use std::time::{Duration, Instant};
 use bigcommerce_carts::carts::types::CartResponse;
 use bigcommerce_carts::{Client, Uuid};
 use rounds::{Order, Sides, compare};
-use tokio::net::TcpListener;
 
 mod rounds;
 
@@ -36,36 +35,13 @@ const CALLS_PER_BATCH: usize = 100;
 const DECODES_PER_BATCH: usize = 2_000;
 const CART_ID: &str = "70a3788e-6b66-4091-b506-5f0086ecc99f";
 
-/// A cart answer: the file given, else the recorded `getCart` answer of the contract tests.
+/// The answer to serve: the file given as the first argument, else [`rounds::RECORDED_CART`].
 fn cart_answer() -> (String, Vec<u8>) {
     if let Some(path) = std::env::args().skip(1).find(|a| !a.starts_with('-')) {
         let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
         return (path, bytes);
     }
-    let path = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../contract-tests/cassettes/carts.v3/createCart--include-redirect-urls.yaml"
-    );
-    let cassette: serde_json::Value =
-        serde_yaml_ng::from_str(&std::fs::read_to_string(path).expect("the cassette")).expect("YAML");
-    let body = serde_json::to_vec(&cassette["response"]["body"]).expect("JSON");
-    (
-        "contract-tests/cassettes/carts.v3/createCart--include-redirect-urls.yaml".into(),
-        body,
-    )
-}
-
-/// Serves `body` as the answer to every request, with axum on a loopback port.
-async fn serve(body: Vec<u8>) -> String {
-    let listener = TcpListener::bind("127.0.0.1:0").await.expect("a port");
-    let address = listener.local_addr().expect("an address");
-    let body = axum::body::Bytes::from(body);
-    let app = axum::Router::new().fallback(move || {
-        let body = body.clone();
-        async move { ([(axum::http::header::CONTENT_TYPE, "application/json")], body) }
-    });
-    tokio::spawn(async move { axum::serve(listener, app).await });
-    format!("http://{address}")
+    (rounds::RECORDED_CART.into(), rounds::recorded_cart())
 }
 
 fn median(mut values: Vec<f64>) -> f64 {
@@ -110,7 +86,7 @@ where
 async fn main() {
     let (source, body) = cart_answer();
     serde_json::from_slice::<CartResponse>(&body).expect("the cart answer decodes");
-    let base = serve(body.clone()).await;
+    let (base, _) = rounds::serve(body.clone()).await;
     let id: Uuid = CART_ID.parse().expect("a UUID");
 
     let Sides {

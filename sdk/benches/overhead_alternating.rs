@@ -15,48 +15,17 @@
 //! the connections it accepts, so that a side that opens connections the
 //! other reuses shows.
 
-use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::Ordering;
 
-use axum::serve::ListenerExt;
 use bigcommerce_carts::carts::types::CartResponse;
 use bigcommerce_carts::{Client, Uuid};
 use rounds::{Order, Rounds, Sides, compare};
-use tokio::net::TcpListener;
 
 mod rounds;
 
 const ROUNDS: usize = 41;
 const CALLS_PER_ROUND: usize = 200;
 const CART_ID: &str = "70a3788e-6b66-4091-b506-5f0086ecc99f";
-
-/// The recorded `getCart` answer of the contract tests, as the server sends it.
-fn cart_answer() -> Vec<u8> {
-    let path = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../contract-tests/cassettes/carts.v3/createCart--include-redirect-urls.yaml"
-    );
-    let cassette: serde_json::Value =
-        serde_yaml_ng::from_str(&std::fs::read_to_string(path).expect("the cassette")).expect("YAML");
-    serde_json::to_vec(&cassette["response"]["body"]).expect("JSON")
-}
-
-/// Serves `body` to every request with axum on a loopback port, counting the
-/// connections it accepts in `accepted`.
-async fn serve(body: Vec<u8>, accepted: Arc<AtomicUsize>) -> String {
-    let listener = TcpListener::bind("127.0.0.1:0").await.expect("a port");
-    let address = listener.local_addr().expect("an address");
-    let listener = listener.tap_io(move |_| {
-        accepted.fetch_add(1, Ordering::Relaxed);
-    });
-    let body = axum::body::Bytes::from(body);
-    let app = axum::Router::new().fallback(move || {
-        let body = body.clone();
-        async move { ([(axum::http::header::CONTENT_TYPE, "application/json")], body) }
-    });
-    tokio::spawn(async move { axum::serve(listener, app).await });
-    format!("http://{address}")
-}
 
 fn report(name: &str, rounds: &Rounds, connections: usize) {
     println!("{name:<46} {}  {connections} new connections", rounds::summary(rounds));
@@ -99,9 +68,7 @@ async fn raw_call(http: &reqwest::Client, base: &str, id: Uuid, raw: Raw) {
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() {
-    let body = cart_answer();
-    let accepted = Arc::new(AtomicUsize::new(0));
-    let base = serve(body, accepted.clone()).await;
+    let (base, accepted) = rounds::serve(rounds::recorded_cart()).await;
     let id: Uuid = CART_ID.parse().expect("a UUID");
 
     let Sides {

@@ -6,7 +6,12 @@
 //! the others, and a few of them decide a sum.
 
 use std::future::Future;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
+
+use axum::serve::ListenerExt;
+use tokio::net::TcpListener;
 
 use bigcommerce_carts::{Client, RetryPolicy};
 
@@ -182,4 +187,34 @@ impl Sides {
             sdk_own,
         }
     }
+}
+
+/// The recorded cart answer both benches serve, as a path from the workspace root.
+pub const RECORDED_CART: &str = "contract-tests/cassettes/carts.v3/createCart--include-redirect-urls.yaml";
+
+/// The body of the answer in [`RECORDED_CART`], as the server sends it.
+pub fn recorded_cart() -> Vec<u8> {
+    let path = format!("{}/../{RECORDED_CART}", env!("CARGO_MANIFEST_DIR"));
+    let cassette: serde_json::Value =
+        serde_yaml_ng::from_str(&std::fs::read_to_string(path).expect("the cassette")).expect("YAML");
+    serde_json::to_vec(&cassette["response"]["body"]).expect("JSON")
+}
+
+/// Serves `body` to every request with axum on a loopback port; returns its base URL and the
+/// count of connections it has accepted.
+pub async fn serve(body: Vec<u8>) -> (String, Arc<AtomicUsize>) {
+    let accepted = Arc::new(AtomicUsize::new(0));
+    let listener = TcpListener::bind("127.0.0.1:0").await.expect("a port");
+    let address = listener.local_addr().expect("an address");
+    let counter = accepted.clone();
+    let listener = listener.tap_io(move |_| {
+        counter.fetch_add(1, Ordering::Relaxed);
+    });
+    let body = axum::body::Bytes::from(body);
+    let app = axum::Router::new().fallback(move || {
+        let body = body.clone();
+        async move { ([(axum::http::header::CONTENT_TYPE, "application/json")], body) }
+    });
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    (format!("http://{address}"), accepted)
 }
