@@ -8,6 +8,7 @@ use serde_json::Value;
 
 use super::redirect_urls::redirect_url_problems;
 use super::select::include_values;
+use super::variants::variant_names;
 use super::{Checked, Evidence};
 use crate::cassette::Api;
 
@@ -24,13 +25,8 @@ pub(super) fn allowed(evidence: &Evidence<'_>) -> Checked {
     let mut checked = Checked::default();
     let documented: BTreeSet<&str> = DOCUMENTED_INCLUDES.into_iter().collect();
     // The SDK's enum: exactly the documented values, each round-tripping, nothing else parsing.
-    let schema = serde_json::to_value(schemars::schema_for!(Include)).unwrap_or_default();
-    let sdk_values: BTreeSet<String> = schema
-        .get("enum")
-        .and_then(Value::as_array)
-        .map(|values| values.iter().filter_map(Value::as_str).map(str::to_string).collect())
-        .unwrap_or_default();
-    let sdk_set: BTreeSet<&str> = sdk_values.iter().map(String::as_str).collect();
+    let sdk_values = variant_names::<Include>();
+    let sdk_set: BTreeSet<&str> = sdk_values.iter().copied().collect();
     checked.check(
         "sdk: Include",
         sdk_set == documented,

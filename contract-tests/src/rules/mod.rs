@@ -14,6 +14,7 @@ mod include;
 mod redirect_urls;
 mod select;
 mod stateful;
+mod variants;
 
 use bigcommerce_carts::Include;
 use serde::Serialize;
