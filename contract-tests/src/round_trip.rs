@@ -21,10 +21,14 @@ pub enum Part {
 
 /// Decodes `value` as `T` and encodes it again; a failure names the field.
 pub fn through<T: DeserializeOwned + Serialize>(value: &Value) -> Result<Value, String> {
-    let typed: T = serde_path_to_error::deserialize(value).map_err(|e| {
-        let path = e.path().to_string();
-        format!("does not decode at {path}: {}", e.into_inner())
-    })?;
+    // Read from bytes, as the SDK reads an answer that does not fit: each type's decoder is then
+    // compiled for one reader, not again for a `Value`.
+    let bytes = serde_json::to_vec(value).map_err(|e| format!("does not serialize: {e}"))?;
+    let typed: T =
+        serde_path_to_error::deserialize(&mut serde_json::Deserializer::from_slice(&bytes)).map_err(|e| {
+            let path = e.path().to_string();
+            format!("does not decode at {path}: {}", e.into_inner())
+        })?;
     serde_json::to_value(typed).map_err(|e| format!("does not serialize: {e}"))
 }
 
