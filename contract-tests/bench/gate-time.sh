@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# How long `cargo xtask conformance` takes from a fresh clone (cold: everything compiled) and
-# again right after (warm: nothing to compile). Not a test: it measures, it does not judge.
+# How long `cargo xtask conformance` takes from a fresh clone (cold: everything compiled), again
+# right after (warm: nothing to compile), and cold once more as a CI runner builds it, without
+# incremental compilation (CARGO_INCREMENTAL=0, as .ci/run and rust-cache set it). Not a test: it
+# measures, it does not judge.
 #
 # Run from anywhere:
 #     contract-tests/bench/gate-time.sh
@@ -22,12 +24,14 @@ git -C "$work/clone" checkout --quiet "$(git -C "$root" rev-parse "$ref")"
 cd "$work/clone"
 cargo fetch --quiet
 
+# `seconds NAME [VAR=value...]`: one run of the gate, with the environment given.
 seconds() {
-    local started ended
+    local started ended name="$1"
+    shift
     started=$(date +%s.%N)
-    CARGO_BUILD_JOBS="$jobs" CARGO_TARGET_DIR="$work/target" cargo xtask conformance >"$work/$1.log" 2>&1 || {
+    env "$@" CARGO_BUILD_JOBS="$jobs" CARGO_TARGET_DIR="$work/target" cargo xtask conformance >"$work/$name.log" 2>&1 || {
         echo "the gate failed; its output:" >&2
-        tail -40 "$work/$1.log" >&2
+        tail -40 "$work/$name.log" >&2
         exit 1
     }
     ended=$(date +%s.%N)
@@ -36,7 +40,10 @@ seconds() {
 
 cold=$(seconds cold)
 warm=$(seconds warm)
+rm -rf "$work/target"
+cold_ci=$(seconds cold-ci CARGO_INCREMENTAL=0)
 checked=$(grep -o 'checked in [0-9.]* s' "$work/warm.log" | head -1)
 echo "cargo xtask conformance on $(git rev-parse --short HEAD), $(nproc) cores, -j $jobs"
-printf '  cold (fresh clone, empty target): %6.1f s\n' "$cold"
-printf '  warm (right after):               %6.1f s   (the gate itself: %s)\n' "$warm" "${checked#checked in }"
+printf '  cold (fresh clone, empty target):        %6.1f s\n' "$cold"
+printf '  warm (right after):                      %6.1f s   (the gate itself: %s)\n' "$warm" "${checked#checked in }"
+printf '  cold, as CI builds (CARGO_INCREMENTAL=0): %6.1f s\n' "$cold_ci"
