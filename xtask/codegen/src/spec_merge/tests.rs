@@ -480,7 +480,9 @@ fn an_additive_release_builds_the_sdk_and_the_contract_tests() {
     }
     // The copy's own crates are built once and thrown away: no incremental state, and no lints
     // (a clippy wrapper the run has set lints our crates where they live).
-    check.env_remove("RUSTC_WORKSPACE_WRAPPER").env("CARGO_INCREMENTAL", "0");
+    check
+        .env_remove("RUSTC_WORKSPACE_WRAPPER")
+        .env("CARGO_INCREMENTAL", "0");
     let status = check
         .current_dir(ws.path())
         .env("CARGO_TARGET_DIR", project_root().join("target"))
