@@ -27,7 +27,7 @@ use super::translate::Translator;
 pub struct Applied {
     /// Our spec's text after the edits.
     pub text: String,
-    /// Its facts.
+    /// Its facts, as `extract` reads them from the text.
     pub facts: Facts,
     /// The keys the edits brought to the release's value.
     pub taken: Vec<Key>,
@@ -260,6 +260,8 @@ pub fn apply(
     // A copy split off before that states its original's facts again goes back into it.
     let (text, folded) = split::fold(&applied.text)?;
     if !folded.is_empty() {
+        // Folding changes no fact's value, but the places that state them: read them again.
+        applied.facts = extract(&carts_openapi::parse(text.as_bytes())?.doc);
         applied.text = text;
         applied.edits.extend(folded);
     }

@@ -364,8 +364,7 @@ fn body_facts(
         for (path, field) in &walked.fields {
             let field_key = body_key.field(FieldPath::walked(path));
             let holder = field.holder.clone().unwrap_or_default();
-            let children = children(doc, field);
-            let deviates = deviates(doc, field);
+            let Parts { deviates, children } = parts(doc, field);
             let place = |attribute: &str| Place {
                 operation: operation.to_string(),
                 node: field.declared().to_string(),
@@ -429,29 +428,32 @@ fn enum_at(field: &Field) -> &str {
     field.values.first().map_or("", |v| v.at.as_str())
 }
 
-/// Whether our spec marks one of the schemas that make up the field as a
-/// deliberate deviation. A deviation belongs to the field that states it (and
-/// the compositions that make up that field); its children have their own.
-fn deviates(doc: &Value, field: &Field) -> bool {
-    field
-        .parts
-        .iter()
-        .any(|part| doc.pointer(&part.at).is_some_and(|s| s.get("x-deviation").is_some()))
+/// What the schemas that make up a field say of it, each schema looked up once.
+struct Parts {
+    /// Whether our spec marks one of them as a deliberate deviation. A deviation belongs to the
+    /// field that states it (and the compositions that make up that field); its children have
+    /// their own.
+    deviates: bool,
+    /// Where the field's children are declared: its schemas with `properties`, and the object
+    /// schemas that are not made of others (`allOf`), each once.
+    children: Vec<String>,
 }
 
-/// Where a field's children are declared: its schemas with `properties`, and
-/// the object schemas that are not made of others (`allOf`), each once.
-fn children(doc: &Value, field: &Field) -> Vec<String> {
-    let mut out: Vec<String> = Vec::new();
+fn parts(doc: &Value, field: &Field) -> Parts {
+    let mut read = Parts {
+        deviates: false,
+        children: Vec::new(),
+    };
     for part in &field.parts {
         let Some(schema) = doc.pointer(&part.at) else { continue };
+        read.deviates |= schema.get("x-deviation").is_some();
         let declares = schema.get("properties").is_some()
             || (schema.get("type").and_then(Value::as_str) == Some("object") && schema.get("allOf").is_none());
-        if declares && !out.contains(&part.at) {
-            out.push(part.at.clone());
+        if declares && !read.children.contains(&part.at) {
+            read.children.push(part.at.clone());
         }
     }
-    out
+    read
 }
 
 /// A component named by a pointer into `#/components/schemas/`, if it is one.

@@ -276,6 +276,20 @@ pub(crate) struct Merged {
     pub consequences: Vec<Key>,
     /// Facts of added places kept as our deviations say.
     pub deviating: Vec<Key>,
+    /// What a next merge already knows: the release's facts (its base's, then) and the facts of
+    /// our spec's new text.
+    pub known: Known,
+}
+
+/// Facts a caller has read already, so that a walk reads each spec once: the release merged last
+/// is the next one's base, and the text a merge wrote is the next one's `ours`. Both are read as
+/// the merge reads them, against our spec's server URL, which no merge changes.
+#[derive(Debug, Default)]
+pub(crate) struct Known {
+    /// The facts of the base release.
+    pub base: Option<facts::Facts>,
+    /// The facts of our spec.
+    pub ours: Option<facts::Facts>,
 }
 
 /// Merges what `release` changed against `base` (the release our spec
@@ -288,15 +302,27 @@ pub(crate) fn merge_release(
     ours_doc: &Value,
     today: &str,
 ) -> Result<Merged> {
+    merge_knowing(base, release, ours_text, ours_doc, today, Known::default())
+}
+
+/// [`merge_release`], with the facts of `base` or of our spec when the caller has them.
+pub(crate) fn merge_knowing(
+    base: &Value,
+    release: &Value,
+    ours_text: &str,
+    ours_doc: &Value,
+    today: &str,
+    known: Known,
+) -> Result<Merged> {
     // A release that keeps the server prefix in every path is read with it in the server URL, as
     // our spec has it: the operations are the same.
     let (mut base, mut release) = (base.clone(), release.clone());
     crate::server_prefix::align(&mut base, ours_doc);
     crate::server_prefix::align(&mut release, ours_doc);
     let (base, release) = (&base, &release);
-    let base_facts = facts::extract(base);
+    let base_facts = known.base.unwrap_or_else(|| facts::extract(base));
     let theirs_facts = facts::extract(release);
-    let ours_facts = facts::extract(ours_doc);
+    let ours_facts = known.ours.unwrap_or_else(|| facts::extract(ours_doc));
     let decision = merge::decide(&base_facts, &theirs_facts, &ours_facts);
     let upstream_changes =
         decision.accept.len() + decision.already.len() + decision.guarded.len() + decision.conflicts.len();
@@ -325,7 +351,12 @@ pub(crate) fn merge_release(
         };
         conflicts.push(apply::conflict(&sides, change, reason));
     }
+    let known = Known {
+        base: Some(theirs_facts),
+        ours: Some(applied.facts),
+    };
     Ok(Merged {
+        known,
         text: applied.text,
         upstream_changes,
         taken: applied.taken,

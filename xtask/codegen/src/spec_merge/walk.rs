@@ -26,7 +26,7 @@ use serde_json::Value;
 
 use super::facts::{Facts, extract};
 use super::key::Key;
-use super::{Conflict, merge_release};
+use super::{Conflict, Known, merge_knowing};
 use crate::diff::{self, Severity};
 use crate::generate;
 
@@ -258,6 +258,7 @@ pub(crate) fn walk_path(
     let mut text = ours_text.to_string();
     let mut doc = carts_openapi::parse(text.as_bytes())?.doc;
     let mut base = start;
+    let mut known = Known::default();
     let mut steps = Vec::new();
     for &(direction, index) in path {
         let release = &releases[index];
@@ -269,14 +270,17 @@ pub(crate) fn walk_path(
             conflicts: Vec::new(),
             error: None,
         };
-        let merged = merge_release(&releases[base].doc, &release.doc, &text, &doc, "the walk").and_then(|merged| {
-            let new_doc = carts_openapi::parse(merged.text.as_bytes())?.doc;
-            generate::check_variant_names(&new_doc)?;
-            diff::diff_docs(doc.clone(), new_doc.clone())?;
-            Ok((merged, new_doc))
-        });
+        let known_now = std::mem::take(&mut known);
+        let merged =
+            merge_knowing(&releases[base].doc, &release.doc, &text, &doc, "the walk", known_now).and_then(|merged| {
+                let new_doc = carts_openapi::parse(merged.text.as_bytes())?.doc;
+                generate::check_variant_names(&new_doc)?;
+                diff::diff_docs(doc.clone(), new_doc.clone())?;
+                Ok((merged, new_doc))
+            });
         match merged {
-            Ok((merged, new_doc)) => {
+            Ok((mut merged, new_doc)) => {
+                known = std::mem::take(&mut merged.known);
                 step.upstream_changes = merged.upstream_changes;
                 step.taken = merged.taken.len();
                 step.conflicts = merged.conflicts;
