@@ -11,6 +11,7 @@
 //! with [`extract`] from a document in which one operation answers with each
 //! component, so that they are compared the way the merge checks every edit.
 
+use std::cell::OnceCell;
 use std::collections::{BTreeMap, BTreeSet};
 
 use carts_openapi::escape;
@@ -43,9 +44,12 @@ pub enum Counterpart {
 
 /// Decides, once per release component, which component of ours an
 /// addition refers to, and keeps the carried ones until they are written.
-pub struct Carrier {
-    theirs: BTreeMap<String, Shape>,
-    ours: BTreeMap<String, Shape>,
+pub struct Carrier<'a> {
+    theirs_doc: &'a Value,
+    ours_doc: &'a Value,
+    /// The components' facts, read when a first reference asks for them: most merges carry none.
+    theirs: OnceCell<BTreeMap<String, Shape>>,
+    ours: OnceCell<BTreeMap<String, Shape>>,
     /// The release's component names our spec uses at the same API locations.
     corresponding: BTreeMap<String, String>,
     /// Decisions made, by release name.
@@ -56,15 +60,17 @@ pub struct Carrier {
     taken: BTreeSet<String>,
 }
 
-impl Carrier {
+impl<'a> Carrier<'a> {
     /// A carrier from the release `theirs` into our spec `ours`, where
     /// `corresponding` names, for a release component, the component of ours
     /// that sits where it sits.
-    pub fn new(theirs: &Value, ours: &Value, corresponding: BTreeMap<String, String>) -> Self {
+    pub fn new(theirs: &'a Value, ours: &'a Value, corresponding: BTreeMap<String, String>) -> Self {
         let taken = schema_names(ours).iter().map(|n| type_name(n)).collect();
         Self {
-            theirs: shapes(theirs),
-            ours: shapes(ours),
+            theirs_doc: theirs,
+            ours_doc: ours,
+            theirs: OnceCell::new(),
+            ours: OnceCell::new(),
             corresponding,
             decided: BTreeMap::new(),
             carried: BTreeMap::new(),
@@ -87,13 +93,18 @@ impl Carrier {
             };
         }
         let empty = Shape::new();
-        let theirs = self.theirs.get(name).unwrap_or(&empty);
+        let theirs = self
+            .theirs
+            .get_or_init(|| shapes(self.theirs_doc))
+            .get(name)
+            .unwrap_or(&empty);
+        let our_shapes = self.ours.get_or_init(|| shapes(self.ours_doc));
         let voted = self
             .corresponding
             .get(name)
-            .filter(|ours| self.ours.get(*ours).is_some_and(|shape| covers(shape, theirs)));
+            .filter(|ours| our_shapes.get(*ours).is_some_and(|shape| covers(shape, theirs)));
         let exact = || {
-            self.ours
+            our_shapes
                 .iter()
                 .find(|(_, shape)| same(shape, theirs))
                 .map(|(ours, _)| ours)
@@ -304,12 +315,17 @@ mod tests {
         json!({"components": {"schemas": schemas}})
     }
 
-    fn carrier(theirs: Value, ours: Value, corresponding: &[(&str, &str)]) -> Carrier {
+    fn carrier(theirs: Value, ours: Value, corresponding: &[(&str, &str)]) -> Carrier<'static> {
         let corresponding = corresponding
             .iter()
             .map(|(t, o)| (t.to_string(), o.to_string()))
             .collect();
-        Carrier::new(&doc(theirs), &doc(ours), corresponding)
+        // The carrier borrows both documents; a test's live as long as the test process.
+        Carrier::new(
+            Box::leak(Box::new(doc(theirs))),
+            Box::leak(Box::new(doc(ours))),
+            corresponding,
+        )
     }
 
     #[test]

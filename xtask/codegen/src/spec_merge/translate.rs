@@ -36,7 +36,7 @@ pub struct Translator<'a> {
     our_parameters: BTreeMap<String, Value>,
     /// Where references to the release's components go, and the components
     /// carried into our spec.
-    pub components: Carrier,
+    pub components: Carrier<'a>,
     /// The line added places get.
     pub note: String,
 }
@@ -44,7 +44,7 @@ pub struct Translator<'a> {
 impl<'a> Translator<'a> {
     /// A translator from `theirs` into `ours`, with component names matched
     /// through the facts both documents state.
-    pub fn new(theirs: &'a Value, theirs_facts: &Facts, ours: &Value, ours_facts: &Facts, note: String) -> Self {
+    pub fn new(theirs: &'a Value, theirs_facts: &Facts, ours: &'a Value, ours_facts: &Facts, note: String) -> Self {
         let mut votes: BTreeMap<String, BTreeMap<String, usize>> = BTreeMap::new();
         for (key, fact) in theirs_facts {
             if fact.kind != Kind::FieldType {
