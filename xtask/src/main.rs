@@ -21,49 +21,100 @@ use std::ffi::OsString;
 use std::process::{Command, ExitCode};
 use std::time::Instant;
 
-use clap::{Parser, Subcommand};
+use clap::{Arg, ArgMatches, Command as Cli};
 
-#[derive(Parser)]
-#[command(
-    name = "cargo xtask",
-    bin_name = "cargo xtask",
-    about = "Tasks for the bigcommerce-carts workspace"
-)]
-struct Cli {
-    #[command(subcommand)]
-    command: Task,
+/// A task of `cargo xtask`: the binary that does it and the command that binary is given.
+struct Task {
+    /// The name on the command line, `cargo xtask <name>`.
+    name: &'static str,
+    /// One line for `cargo xtask --help`.
+    about: &'static str,
+    /// The binary that runs it.
+    bin: &'static str,
+    /// The binary's own command placed before the passed arguments, if it takes one.
+    command: Option<&'static str>,
 }
 
-#[derive(Subcommand)]
-enum Task {
-    /// Regenerate sdk/src/generated/ from spec/*.yaml (--check: fail on stale files), or any spec
-    /// into a standalone crate (--spec FILE... --out DIR).
-    #[command(disable_help_flag = true)]
-    Generate(Passed),
-    /// What a spec change changes for Rust callers of the SDK, and the version bump it needs.
-    #[command(disable_help_flag = true)]
-    Diff(Passed),
-    /// Bring a published release in: keep it in spec/upstream/, merge its changes into our spec,
-    /// regenerate.
-    #[command(disable_help_flag = true)]
-    Vendor(Passed),
-    /// The conformance gate, run once: recorded cassettes, the live scenario (on the simulator, or
-    /// --live --base-url URL), properties and rules; writes target/conformance/report.json.
-    #[command(disable_help_flag = true)]
-    Conformance(Passed),
-    /// Record the live scenario as cassettes, secrets redacted.
-    #[command(disable_help_flag = true)]
-    Record(Passed),
-    /// How many of a published spec's facts our spec keeps (PUBLISHED OURS [--min-fields PERCENT]).
-    #[command(disable_help_flag = true)]
-    Coverage(Passed),
+/// Every task. The CLI is built from this table with clap's builder, not its derive: a derive
+/// would compile `syn` and `clap_derive` before the first task could start, and with other
+/// features of `syn` than the gate's proc macros use, so twice on a cold gate.
+const TASKS: [Task; 6] = [
+    Task {
+        name: "generate",
+        about: "Regenerate sdk/src/generated/ from spec/*.yaml (--check: fail on stale files), or \
+                any spec into a standalone crate (--spec FILE... --out DIR).",
+        bin: "xtask-codegen",
+        command: Some("generate"),
+    },
+    Task {
+        name: "diff",
+        about: "What a spec change changes for Rust callers of the SDK, and the version bump it needs.",
+        bin: "xtask-codegen",
+        command: Some("diff"),
+    },
+    Task {
+        name: "vendor",
+        about: "Bring a published release in: keep it in spec/upstream/, merge its changes into our \
+                spec, regenerate.",
+        bin: "xtask-codegen",
+        command: Some("vendor"),
+    },
+    Task {
+        name: "conformance",
+        about: "The conformance gate, run once: recorded cassettes, the live scenario (on the \
+                simulator, or --live --base-url URL), properties and rules; writes \
+                target/conformance/report.json.",
+        bin: "conformance",
+        command: None,
+    },
+    Task {
+        name: "record",
+        about: "Record the live scenario as cassettes, secrets redacted.",
+        bin: "conformance",
+        command: Some("record"),
+    },
+    Task {
+        name: "coverage",
+        about: "How many of a published spec's facts our spec keeps (PUBLISHED OURS [--min-fields \
+                PERCENT]).",
+        bin: "xtask-codegen",
+        command: Some("coverage"),
+    },
+];
+
+/// The name of the argument that collects a task's own arguments, handed on untouched.
+const PASSED: &str = "args";
+
+/// `cargo xtask`'s command line: one subcommand per task, each taking any arguments (its own
+/// `--help` included) for the binary that runs it.
+fn cli() -> Cli {
+    Cli::new("cargo xtask")
+        .bin_name("cargo xtask")
+        .about("Tasks for the bigcommerce-carts workspace")
+        .subcommand_required(true)
+        .arg_required_else_help(true)
+        .subcommands(TASKS.iter().map(|task| {
+            Cli::new(task.name).about(task.about).disable_help_flag(true).arg(
+                Arg::new(PASSED)
+                    .num_args(0..)
+                    .trailing_var_arg(true)
+                    .allow_hyphen_values(true)
+                    .value_parser(clap::value_parser!(OsString)),
+            )
+        }))
 }
 
-/// A command's own arguments, handed on untouched.
-#[derive(clap::Args)]
-struct Passed {
-    #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
-    args: Vec<OsString>,
+/// The task `matches` names, and the arguments for its binary.
+fn chosen(matches: &ArgMatches) -> Option<(&'static Task, Vec<OsString>)> {
+    let (name, passed) = matches.subcommand()?;
+    let task = TASKS.iter().find(|task| task.name == name)?;
+    let args = task
+        .command
+        .map(OsString::from)
+        .into_iter()
+        .chain(passed.get_many::<OsString>(PASSED).into_iter().flatten().cloned())
+        .collect();
+    Some((task, args))
 }
 
 /// The packages whose features every task is built with.
@@ -141,15 +192,12 @@ fn forget(command: &mut Command, names: impl Iterator<Item = std::ffi::OsString>
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
-    let (bin, args, what) = match cli.command {
-        Task::Generate(passed) => ("xtask-codegen", with("generate", passed), "generate"),
-        Task::Diff(passed) => ("xtask-codegen", with("diff", passed), "diff"),
-        Task::Vendor(passed) => ("xtask-codegen", with("vendor", passed), "vendor"),
-        Task::Coverage(passed) => ("xtask-codegen", with("coverage", passed), "coverage"),
-        Task::Conformance(passed) => ("conformance", passed.args, "conformance"),
-        Task::Record(passed) => ("conformance", with("record", passed), "record"),
+    let Some((task, args)) = chosen(&cli().get_matches()) else {
+        // clap requires a subcommand, and builds each from `TASKS`: not seen.
+        eprintln!("cargo xtask: no task given; `cargo xtask --help` lists them");
+        return ExitCode::FAILURE;
     };
+    let (bin, what) = (task.bin, task.name);
     let started = Instant::now();
     let mut outcome = run(bin, &args, &[]);
     if bin == "conformance" && matches!(outcome, Ok(Some(GATE_NEEDS_TLS))) {
@@ -174,11 +222,6 @@ fn main() -> ExitCode {
         );
     }
     ExitCode::from(status)
-}
-
-/// `command` followed by the passed arguments.
-fn with(command: &str, passed: Passed) -> Vec<OsString> {
-    std::iter::once(OsString::from(command)).chain(passed.args).collect()
 }
 
 #[cfg(test)]
@@ -208,6 +251,25 @@ mod tests {
             .filter_map(|line| line.trim_end_matches(" (*)").split_once('|'))
             .map(|(package, features)| (package.to_string(), features.to_string()))
             .collect()
+    }
+
+    /// The command line is well formed (clap's own checks), and each task hands its binary its
+    /// command and then every argument as given, its own `--help` and hyphens included.
+    #[test]
+    fn each_task_hands_on_its_arguments() {
+        super::cli().debug_assert();
+        for task in &super::TASKS {
+            let matches = super::cli()
+                .try_get_matches_from(["cargo xtask", task.name, "--help", "-x", "plain"])
+                .unwrap_or_else(|e| panic!("cargo xtask {}: {e}", task.name));
+            let (chosen, args) = super::chosen(&matches).expect("a task is chosen");
+            assert_eq!(chosen.name, task.name);
+            let expected: Vec<&str> = task.command.into_iter().chain(["--help", "-x", "plain"]).collect();
+            assert_eq!(args, expected, "cargo xtask {}", task.name);
+        }
+        let names: BTreeSet<&str> = super::TASKS.iter().map(|task| task.name).collect();
+        assert_eq!(names.len(), super::TASKS.len(), "two tasks share a name");
+        assert!(super::cli().try_get_matches_from(["cargo xtask", "nosuch"]).is_err());
     }
 
     /// The gate on the simulator compiles no TLS stack; with `contract-tests/tls` it has the
