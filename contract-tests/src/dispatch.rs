@@ -148,7 +148,7 @@ impl Args<'_> {
     /// The request body, as the SDK's type.
     pub fn body<T: DeserializeOwned>(&self) -> Result<Option<T>, String> {
         self.body
-            .map(|body| serde_json::from_value(body.clone()).map_err(|e| format!("request body does not fit: {e}")))
+            .map(|body| crate::round_trip::decode(body).map_err(|e| format!("request body does not fit: {e}")))
             .transpose()
     }
 }

@@ -19,16 +19,22 @@ pub enum Part {
     Error,
 }
 
+/// Decodes `value` as `T`; a failure names the field.
+///
+/// Every decode of an SDK type in the gate comes here. It reads from bytes, as the SDK reads an
+/// answer that does not fit: each type's decoder is then compiled for that one reader, not again
+/// for a `Value`.
+pub fn decode<T: DeserializeOwned>(value: &Value) -> Result<T, String> {
+    let bytes = serde_json::to_vec(value).map_err(|e| format!("does not serialize: {e}"))?;
+    serde_path_to_error::deserialize(&mut serde_json::Deserializer::from_slice(&bytes)).map_err(|e| {
+        let path = e.path().to_string();
+        format!("does not decode at {path}: {}", e.into_inner())
+    })
+}
+
 /// Decodes `value` as `T` and encodes it again; a failure names the field.
 pub fn through<T: DeserializeOwned + Serialize>(value: &Value) -> Result<Value, String> {
-    // Read from bytes, as the SDK reads an answer that does not fit: each type's decoder is then
-    // compiled for one reader, not again for a `Value`.
-    let bytes = serde_json::to_vec(value).map_err(|e| format!("does not serialize: {e}"))?;
-    let typed: T =
-        serde_path_to_error::deserialize(&mut serde_json::Deserializer::from_slice(&bytes)).map_err(|e| {
-            let path = e.path().to_string();
-            format!("does not decode at {path}: {}", e.into_inner())
-        })?;
+    let typed: T = decode(value)?;
     serde_json::to_value(typed).map_err(|e| format!("does not serialize: {e}"))
 }
 

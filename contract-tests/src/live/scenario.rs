@@ -293,7 +293,6 @@ fn cart_body() -> Result<Value, LiveError> {
 /// A request body as the SDK would send it: read into the SDK's type and
 /// written back, so what the scenario sends is what a replay expects.
 fn sdk_spelling<T: serde::de::DeserializeOwned + serde::Serialize>(body: Value) -> Result<Value, LiveError> {
-    let typed: T = serde_json::from_value(body)
-        .map_err(|e| LiveError::answer("setup", format!("a scenario body does not fit the SDK: {e}")))?;
-    serde_json::to_value(typed).map_err(|e| LiveError::answer("setup", e.to_string()))
+    crate::round_trip::through::<T>(&body)
+        .map_err(|e| LiveError::answer("setup", format!("a scenario body does not fit the SDK: {e}")))
 }

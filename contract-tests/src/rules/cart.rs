@@ -111,7 +111,7 @@ pub(super) fn option_value_forms(evidence: &Evidence<'_>) -> Checked {
     ];
     for (value, wire) in forms {
         let sent = serde_json::to_value(&value).ok();
-        let read = serde_json::from_value::<OptionValue>(wire.clone()).ok();
+        let read = crate::round_trip::decode::<OptionValue>(&wire).ok();
         checked.check(
             "sdk: OptionValue",
             sent.as_ref() == Some(&wire) && read.as_ref() == Some(&value),

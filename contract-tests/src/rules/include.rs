@@ -126,7 +126,7 @@ pub(super) fn redirect_urls(evidence: &Evidence<'_>) -> Checked {
             .unwrap_or_default();
         let problems = match body.and_then(|b| b.pointer("/data/redirect_urls")) {
             None => vec!["data.redirect_urls is missing".to_string()],
-            Some(urls) => match serde_json::from_value::<RedirectUrls>(urls.clone()) {
+            Some(urls) => match crate::round_trip::decode::<RedirectUrls>(urls) {
                 Ok(urls) => redirect_url_problems(&urls, cart_id),
                 Err(e) => vec![format!("data.redirect_urls is not redirect URLs: {e}")],
             },

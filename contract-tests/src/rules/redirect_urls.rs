@@ -30,7 +30,7 @@ pub(super) fn status(evidence: &Evidence<'_>) -> Checked {
 pub(super) fn shape(evidence: &Evidence<'_>) -> Checked {
     let mut checked = Checked::default();
     for (case, urls, cart_id) in url_sets(evidence.cases) {
-        let problems = match serde_json::from_value::<RedirectUrls>(urls.clone()) {
+        let problems = match crate::round_trip::decode::<RedirectUrls>(&urls) {
             Ok(urls) => redirect_url_problems(&urls, &cart_id),
             Err(e) => vec![format!("not redirect URLs: {e}")],
         };
