@@ -32,4 +32,4 @@ pub use operations::{
     METHODS, Operation, Parameter, Status, match_path, operation_pointer, operations, parameters, response_for_status,
     template,
 };
-pub use pointer::{child, component_of, deref, escape, follow, resolve, unescape};
+pub use pointer::{child, component_of, deref, escape, follow, referenced_component, resolve, unescape};

@@ -29,6 +29,15 @@ pub fn component_of(pointer: &str) -> Option<&str> {
     pointer.strip_prefix("/components/schemas/")?.split('/').next()
 }
 
+/// The schema component a local `$ref` names (`Cart` for `#/components/schemas/Cart`), its
+/// token unescaped. `None` for a reference to anything else, a deeper one
+/// (`#/components/schemas/Cart/properties/id`) included: that names a part of a component, not
+/// a component.
+pub fn referenced_component(reference: &str) -> Option<String> {
+    let token = reference.strip_prefix("#/components/schemas/")?;
+    (!token.contains('/')).then(|| unescape(token))
+}
+
 /// How many references in a row [`deref`] follows before it gives up, so a
 /// cycle of references ends.
 const MAX_CHAIN: usize = 16;
@@ -68,6 +77,21 @@ mod tests {
         assert_eq!(escape("/carts/{id}~x"), "~1carts~1{id}~0x");
         assert_eq!(unescape(&escape("/a~/b")), "/a~/b");
         assert_eq!(child("/paths", "/carts"), "/paths/~1carts");
+    }
+
+    #[test]
+    fn a_reference_names_a_whole_component_or_none() {
+        assert_eq!(
+            referenced_component("#/components/schemas/Cart").as_deref(),
+            Some("Cart")
+        );
+        assert_eq!(
+            referenced_component("#/components/schemas/a~1b~0c").as_deref(),
+            Some("a/b~c")
+        );
+        assert_eq!(referenced_component("#/components/schemas/Cart/properties/id"), None);
+        assert_eq!(referenced_component("#/components/responses/Cart"), None);
+        assert_eq!(referenced_component("other.yaml#/components/schemas/Cart"), None);
     }
 
     #[test]

@@ -125,10 +125,9 @@ fn reach_enums(doc: &Value, schema: &Value, pointer: &str, found: &mut Reached<'
         return;
     }
     if let Some(reference) = schema.get("$ref").and_then(Value::as_str) {
-        let Some(name) = reference.strip_prefix("#/components/schemas/") else {
+        let Some(name) = carts_openapi::referenced_component(reference) else {
             return;
         };
-        let name = name.replace("~1", "/").replace("~0", "~");
         let target_pointer = format!("/components/schemas/{}", escape(&name));
         let Some(target) = doc.pointer(&target_pointer) else {
             return;

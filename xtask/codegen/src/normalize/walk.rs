@@ -210,12 +210,14 @@ pub(super) fn response_places(doc: &Value) -> Vec<String> {
     while let Some(value) = pending.pop() {
         match value {
             Value::Object(map) => {
-                if let Some(name) = map
+                // A reference into the schema components, the whole of one or a part of it.
+                if let Some(pointer) = map
                     .get("$ref")
                     .and_then(Value::as_str)
-                    .and_then(|r| r.strip_prefix("#/components/schemas/"))
+                    .and_then(|r| r.strip_prefix('#'))
+                    .filter(|pointer| carts_openapi::component_of(pointer).is_some())
                 {
-                    let pointer = format!("/components/schemas/{name}");
+                    let pointer = pointer.to_string();
                     if seen.insert(pointer.clone())
                         && let Some(target) = doc.pointer(&pointer)
                     {

@@ -224,9 +224,9 @@ fn references(value: &Value, out: &mut Vec<String>) {
             if let Some(name) = map
                 .get("$ref")
                 .and_then(Value::as_str)
-                .and_then(|r| r.strip_prefix("#/components/schemas/"))
+                .and_then(carts_openapi::referenced_component)
             {
-                out.push(carts_openapi::unescape(name));
+                out.push(name);
             }
             map.values().for_each(|v| references(v, out));
         }

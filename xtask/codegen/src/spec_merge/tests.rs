@@ -560,10 +560,10 @@ fn add_cart_notes(doc: &mut Value) {
 }
 
 /// Our component a `$ref` at `pointer` of `doc` names.
-fn referenced<'a>(doc: &'a Value, pointer: &str) -> &'a str {
+fn referenced(doc: &Value, pointer: &str) -> String {
     doc.pointer(pointer)
         .and_then(Value::as_str)
-        .and_then(|r| r.strip_prefix("#/components/schemas/"))
+        .and_then(carts_openapi::referenced_component)
         .unwrap_or_else(|| panic!("no schema reference at {pointer}"))
 }
 
@@ -640,11 +640,11 @@ fn an_added_operation_uses_our_components_where_the_facts_match_and_carries_the_
     let author = referenced(note, "/properties/author/$ref");
     assert_eq!(author, "CartNoteAuthor", "our names are UpperCamelCase");
     assert!(
-        doc["components"]["schemas"][author]["description"]
+        doc["components"]["schemas"][author.as_str()]["description"]
             .as_str()
             .is_some_and(|d| d.starts_with("Added by `cargo xtask vendor`")),
         "{:?}",
-        doc["components"]["schemas"][author]
+        doc["components"]["schemas"][author.as_str()]
     );
     for upstream in ["Upstream", "Cart Note"] {
         assert!(!after.contains(upstream), "no upstream words: {upstream}");

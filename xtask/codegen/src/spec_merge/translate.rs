@@ -155,7 +155,7 @@ impl<'a> Translator<'a> {
     /// states its facts, else the release's component carried under a name
     /// of ours, translated (the components it refers to carried the same way).
     fn reference(&mut self, reference: &str, depth: usize) -> Result<String> {
-        let Some(name) = reference.strip_prefix("#/components/schemas/").map(unescape) else {
+        let Some(name) = carts_openapi::referenced_component(reference) else {
             bail!("reference {reference} does not name a schema component");
         };
         let Some(target) = self.theirs.pointer(&format!("/components/schemas/{}", escape(&name))) else {
