@@ -5,9 +5,9 @@
 #   - each API feature alone, none, and all together: the hand-written layer compiles with any.
 #
 # About 2 minutes on 2 cores after the workspace's tests: each feature set compiles its own reqwest
-# (as metadata, except for ring's test, which builds it, and ring compiles C). GitHub CI runs it per push in its own job (`host-apps`,
-# beside the others); `.ci/run`, whose steps run one after another, leaves it out. Run it locally
-# from anywhere:
+# (as metadata, except for ring's test, which builds it, and ring compiles C). GitHub CI runs it
+# per push in its own job (`host-apps`, beside the others); `.ci/run`, whose steps run one after
+# another, leaves it out. Run it locally from anywhere:
 #     sdk/tests/features.sh
 set -euo pipefail
 cd "$(dirname "$0")/../.."

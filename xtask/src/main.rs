@@ -193,7 +193,7 @@ fn forget(command: &mut Command, names: impl Iterator<Item = std::ffi::OsString>
 
 fn main() -> ExitCode {
     let Some((task, args)) = chosen(&cli().get_matches()) else {
-        // clap requires a subcommand, and builds each from `TASKS`: not seen.
+        // Not reached: clap requires a subcommand, and knows only those of `TASKS`.
         eprintln!("cargo xtask: no task given; `cargo xtask --help` lists them");
         return ExitCode::FAILURE;
     };
