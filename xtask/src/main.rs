@@ -21,9 +21,8 @@ use std::ffi::OsString;
 use std::process::{Command, ExitCode};
 use std::time::Instant;
 
-use clap::{Arg, ArgMatches, Command as Cli};
-
 /// A task of `cargo xtask`: the binary that does it and the command that binary is given.
+#[derive(Debug, PartialEq)]
 struct Task {
     /// The name on the command line, `cargo xtask <name>`.
     name: &'static str,
@@ -35,9 +34,10 @@ struct Task {
     command: Option<&'static str>,
 }
 
-/// Every task. The CLI is built from this table with clap's builder, not its derive: a derive
-/// would compile `syn` and `clap_derive` before the first task could start, and with other
-/// features of `syn` than the gate's proc macros use, so twice on a cold gate.
+/// Every task. The command line is read from this table without an argument parser: it is a
+/// task's name and then arguments handed on untouched, which the task's binary parses with clap.
+/// With clap, this binary took 4.1 s to build cold, against 0.6 s without, and nothing else
+/// compiles meanwhile; the gate's own build compiles clap beside other crates.
 const TASKS: [Task; 6] = [
     Task {
         name: "generate",
@@ -82,39 +82,60 @@ const TASKS: [Task; 6] = [
     },
 ];
 
-/// The name of the argument that collects a task's own arguments, handed on untouched.
-const PASSED: &str = "args";
-
-/// `cargo xtask`'s command line: one subcommand per task, each taking any arguments (its own
-/// `--help` included) for the binary that runs it.
-fn cli() -> Cli {
-    Cli::new("cargo xtask")
-        .bin_name("cargo xtask")
-        .about("Tasks for the bigcommerce-carts workspace")
-        .subcommand_required(true)
-        .arg_required_else_help(true)
-        .subcommands(TASKS.iter().map(|task| {
-            Cli::new(task.name).about(task.about).disable_help_flag(true).arg(
-                Arg::new(PASSED)
-                    .num_args(0..)
-                    .trailing_var_arg(true)
-                    .allow_hyphen_values(true)
-                    .value_parser(clap::value_parser!(OsString)),
-            )
-        }))
+/// What `cargo xtask`'s command line asks for.
+#[derive(Debug, PartialEq)]
+enum Asked {
+    /// A task, and the arguments for its binary: the task's command, then the rest as given.
+    Task(&'static Task, Vec<OsString>),
+    /// The list of tasks (`--help`, `-h` or `help`).
+    Help,
+    /// No task named.
+    Nothing,
+    /// A first argument that names no task.
+    Unknown(String),
 }
 
-/// The task `matches` names, and the arguments for its binary.
-fn chosen(matches: &ArgMatches) -> Option<(&'static Task, Vec<OsString>)> {
-    let (name, passed) = matches.subcommand()?;
-    let task = TASKS.iter().find(|task| task.name == name)?;
-    let args = task
-        .command
-        .map(OsString::from)
-        .into_iter()
-        .chain(passed.get_many::<OsString>(PASSED).into_iter().flatten().cloned())
-        .collect();
-    Some((task, args))
+/// Reads the command line after `cargo xtask`: the first argument names the task, and every
+/// other one (a `--help` included) is the task's.
+fn asked(args: impl IntoIterator<Item = OsString>) -> Asked {
+    let mut args = args.into_iter();
+    let Some(first) = args.next() else {
+        return Asked::Nothing;
+    };
+    let Some(name) = first.to_str() else {
+        return Asked::Unknown(first.to_string_lossy().into_owned());
+    };
+    if matches!(name, "--help" | "-h" | "help") {
+        return Asked::Help;
+    }
+    match TASKS.iter().find(|task| task.name == name) {
+        Some(task) => Asked::Task(task, task.command.map(OsString::from).into_iter().chain(args).collect()),
+        None => Asked::Unknown(name.to_string()),
+    }
+}
+
+/// `cargo xtask --help`: the tasks, one line each.
+fn usage() -> String {
+    let width = TASKS.iter().map(|task| task.name.len()).max().unwrap_or(0);
+    let mut out =
+        String::from("Tasks for the bigcommerce-carts workspace\n\nUsage: cargo xtask <TASK> [ARGS]...\n\nTasks:\n");
+    for task in &TASKS {
+        // Each description wrapped at 100 columns, under its own first line.
+        let mut line = format!("  {:width$} ", task.name);
+        for word in task.about.split_whitespace() {
+            if line.len() + 1 + word.len() > 100 {
+                out.push_str(&line);
+                out.push('\n');
+                line = " ".repeat(width + 3);
+            }
+            line.push(' ');
+            line.push_str(word);
+        }
+        out.push_str(&line);
+        out.push('\n');
+    }
+    out.push_str("\nEach task's own --help (cargo xtask <TASK> --help) lists its options.\n");
+    out
 }
 
 /// The packages whose features every task is built with.
@@ -192,10 +213,20 @@ fn forget(command: &mut Command, names: impl Iterator<Item = std::ffi::OsString>
 }
 
 fn main() -> ExitCode {
-    let Some((task, args)) = chosen(&cli().get_matches()) else {
-        // Not reached: clap requires a subcommand, and knows only those of `TASKS`.
-        eprintln!("cargo xtask: no task given; `cargo xtask --help` lists them");
-        return ExitCode::FAILURE;
+    let (task, args) = match asked(std::env::args_os().skip(1)) {
+        Asked::Task(task, args) => (task, args),
+        Asked::Help => {
+            print!("{}", usage());
+            return ExitCode::SUCCESS;
+        }
+        Asked::Nothing => {
+            eprint!("cargo xtask: name a task\n\n{}", usage());
+            return ExitCode::from(2);
+        }
+        Asked::Unknown(name) => {
+            eprint!("cargo xtask: no task is named `{name}`\n\n{}", usage());
+            return ExitCode::from(2);
+        }
     };
     let (bin, what) = (task.bin, task.name);
     let started = Instant::now();
@@ -253,23 +284,32 @@ mod tests {
             .collect()
     }
 
-    /// The command line is well formed (clap's own checks), and each task hands its binary its
-    /// command and then every argument as given, its own `--help` and hyphens included.
+    /// Each task hands its binary its command and then every argument as given, its own
+    /// `--help` and hyphens included; anything else is help or a usage error.
     #[test]
     fn each_task_hands_on_its_arguments() {
-        super::cli().debug_assert();
-        for task in &super::TASKS {
-            let matches = super::cli()
-                .try_get_matches_from(["cargo xtask", task.name, "--help", "-x", "plain"])
-                .unwrap_or_else(|e| panic!("cargo xtask {}: {e}", task.name));
-            let (chosen, args) = super::chosen(&matches).expect("a task is chosen");
+        use super::{Asked, TASKS, asked};
+        let line = |words: &[&str]| asked(words.iter().map(Into::into).collect::<Vec<_>>());
+        for task in &TASKS {
+            let Asked::Task(chosen, args) = line(&[task.name, "--help", "-x", "plain"]) else {
+                panic!("cargo xtask {} chooses no task", task.name);
+            };
             assert_eq!(chosen.name, task.name);
             let expected: Vec<&str> = task.command.into_iter().chain(["--help", "-x", "plain"]).collect();
             assert_eq!(args, expected, "cargo xtask {}", task.name);
+            assert!(
+                super::usage().contains(&format!("  {} ", task.name)),
+                "--help lists {}",
+                task.name
+            );
         }
-        let names: BTreeSet<&str> = super::TASKS.iter().map(|task| task.name).collect();
-        assert_eq!(names.len(), super::TASKS.len(), "two tasks share a name");
-        assert!(super::cli().try_get_matches_from(["cargo xtask", "nosuch"]).is_err());
+        let names: BTreeSet<&str> = TASKS.iter().map(|task| task.name).collect();
+        assert_eq!(names.len(), TASKS.len(), "two tasks share a name");
+        assert_eq!(line(&["nosuch", "conformance"]), Asked::Unknown("nosuch".into()));
+        assert_eq!(line(&[]), Asked::Nothing);
+        for help in ["--help", "-h", "help"] {
+            assert_eq!(line(&[help, "conformance"]), Asked::Help);
+        }
     }
 
     /// The gate on the simulator compiles no TLS stack; with `contract-tests/tls` it has the
