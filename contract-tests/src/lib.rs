@@ -5,6 +5,7 @@
 //! specs ([`properties`]). [`gate`] runs it all once for `cargo xtask
 //! conformance`; [`report`] writes what it found.
 
+pub mod canned;
 pub mod cassette;
 pub mod compare;
 pub mod consumer;

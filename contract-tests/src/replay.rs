@@ -6,9 +6,8 @@ use std::collections::BTreeMap;
 
 use bigcommerce_carts::{Client, RetryPolicy, StorefrontClient};
 use serde_json::Value;
-use wiremock::matchers::any;
-use wiremock::{Mock, MockServer, ResponseTemplate};
 
+use crate::canned::{Answer, CannedServer, Received};
 use crate::cassette::Cassette;
 use crate::compare::{self, Mismatch};
 use crate::dispatch::{self, Outcome};
@@ -42,40 +41,19 @@ pub struct Replay {
 }
 
 /// Serves the cassette's response on 127.0.0.1 and makes the SDK call.
-///
-/// Outside tokio's cooperative budget: the local server checks its
-/// expectations when dropped, through a nested executor that waits on a
-/// tokio lock; with many replays in flight in one task, a spent budget would
-/// keep that lock pending forever.
 pub async fn replay(specs: &Specs, cassette: &Cassette) -> Replay {
-    tokio::task::unconstrained(serve_and_call(specs, cassette)).await
-}
-
-async fn serve_and_call(specs: &Specs, cassette: &Cassette) -> Replay {
     let Some(operation) = specs.operation(cassette.api(), &cassette.operation) else {
         let message = format!("{} has no operation {}", cassette.api(), cassette.operation);
-        return Replay {
-            sent: None,
-            outcome: Outcome::Failed { message },
-        };
+        return failed(message);
     };
-    let server = MockServer::start().await;
-    let mut template = ResponseTemplate::new(cassette.response.status);
-    for (name, value) in &cassette.response.headers {
-        if !name.eq_ignore_ascii_case("content-type") {
-            template = template.insert_header(name.as_str(), value.as_str());
-        }
-    }
-    if let Some(body) = &cassette.response.body {
-        let content_type = cassette
-            .response
-            .headers
-            .get("content-type")
-            .map(String::as_str)
-            .unwrap_or("application/json");
-        template = template.set_body_raw(serde_json::to_vec(body).unwrap_or_default(), content_type);
-    }
-    Mock::given(any()).respond_with(template).mount(&server).await;
+    let server = match recorded_answer(cassette) {
+        Ok(answer) => CannedServer::start(answer).await,
+        Err(e) => Err(format!("the recorded answer cannot be served: {e}")),
+    };
+    let server = match server {
+        Ok(server) => server,
+        Err(message) => return failed(message),
+    };
 
     // One cassette is one interaction: the replay must not retry a recorded 429 or 503.
     let management = Client::builder("conformance", TEST_TOKEN)
@@ -90,40 +68,66 @@ async fn serve_and_call(specs: &Specs, cassette: &Cassette) -> Replay {
         (Ok(management), Ok(storefront)) => dispatch::call(cassette, operation, &management, &storefront).await,
         (Err(e), _) | (_, Err(e)) => Outcome::Failed { message: e.to_string() },
     };
-    let sent = server
-        .received_requests()
-        .await
-        .unwrap_or_default()
-        .into_iter()
-        .next()
-        .map(|request| {
-            let headers = request
-                .headers
-                .iter()
-                .map(|(name, value)| {
-                    (
-                        name.as_str().to_string(),
-                        String::from_utf8_lossy(value.as_bytes()).into_owned(),
-                    )
-                })
-                .collect();
-            let body = if request.body.is_empty() {
-                None
-            } else {
-                Some(
-                    serde_json::from_slice(&request.body)
-                        .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&request.body).into_owned())),
-                )
-            };
-            SentRequest {
-                method: request.method.to_string(),
-                path: request.url.path().to_string(),
-                query: request.url.query().map(str::to_string),
-                headers,
-                body,
-            }
-        });
+    let sent = server.take_received().into_iter().next().map(sent_request);
     Replay { sent, outcome }
+}
+
+fn failed(message: String) -> Replay {
+    Replay {
+        sent: None,
+        outcome: Outcome::Failed { message },
+    }
+}
+
+/// The cassette's response as the server gives it: its status, its headers and its body, sent as
+/// JSON unless the cassette names another content type.
+fn recorded_answer(cassette: &Cassette) -> Result<Answer, String> {
+    let response = &cassette.response;
+    let mut answer = Answer::new(response.status)?;
+    for (name, value) in &response.headers {
+        if !name.eq_ignore_ascii_case("content-type") {
+            answer = answer.header(name, value)?;
+        }
+    }
+    if let Some(body) = &response.body {
+        let content_type = response
+            .headers
+            .get("content-type")
+            .map(String::as_str)
+            .unwrap_or("application/json");
+        let bytes = serde_json::to_vec(body).map_err(|e| format!("the body does not serialize: {e}"))?;
+        answer = answer.header("content-type", content_type)?.body(bytes);
+    }
+    Ok(answer)
+}
+
+/// A received request as the checks read it.
+fn sent_request(request: Received) -> SentRequest {
+    let headers = request
+        .headers
+        .iter()
+        .map(|(name, value)| {
+            (
+                name.as_str().to_string(),
+                String::from_utf8_lossy(value.as_bytes()).into_owned(),
+            )
+        })
+        .collect();
+    let body = if request.body.is_empty() {
+        None
+    } else {
+        Some(
+            serde_json::from_slice(&request.body)
+                .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&request.body).into_owned())),
+        )
+    };
+    SentRequest {
+        method: request.method.to_string(),
+        path: request.uri.path().to_string(),
+        query: request.uri.query().map(str::to_string),
+        headers,
+        body,
+    }
 }
 
 /// Every way the sent request differs from the recorded one.
@@ -225,11 +229,12 @@ pub async fn include_subsets() -> Vec<(Vec<bigcommerce_carts::Include>, Option<S
         Include::LineItemsDigitalItemsOptions,
         Include::PromotionsBanners,
     ];
-    let server = MockServer::start().await;
-    Mock::given(any())
-        .respond_with(ResponseTemplate::new(404))
-        .mount(&server)
-        .await;
+    let Ok(answer) = Answer::new(404) else {
+        return Vec::new();
+    };
+    let Ok(server) = CannedServer::start(answer).await else {
+        return Vec::new();
+    };
     let Ok(client) = Client::builder("conformance", TEST_TOKEN)
         .base_url(server.uri())
         .build()
@@ -252,13 +257,13 @@ pub async fn include_subsets() -> Vec<(Vec<bigcommerce_carts::Include>, Option<S
         let _ = builder.send().await;
         subsets.push(subset);
     }
-    let received = server.received_requests().await.unwrap_or_default();
+    let received = server.take_received();
     subsets
         .into_iter()
         .zip(
             received
                 .iter()
-                .map(|r| r.url.query().map(str::to_string))
+                .map(|r| r.uri.query().map(str::to_string))
                 .chain(std::iter::repeat(None)),
         )
         .collect()

@@ -3,9 +3,9 @@
 use bigcommerce_carts::{Client, Include};
 use proptest::prelude::*;
 use proptest::test_runner::TestRunner;
-use wiremock::{Mock, MockServer, ResponseTemplate, matchers};
 
 use super::{CASES, config};
+use crate::canned::{Answer, CannedServer};
 use crate::spec::Specs;
 
 /// `include.comma_separated`: `get_cart().include(..)` with any list, against a server on 127.0.0.1.
@@ -14,7 +14,7 @@ pub(super) fn comma_separated(_specs: &Specs) -> Result<u32, String> {
         .enable_all()
         .build()
         .map_err(|e| format!("a runtime: {e}"))?;
-    let server = runtime.block_on(MockServer::start());
+    let server = runtime.block_on(CannedServer::start(Answer::new(404)?))?;
     let client = Client::builder("props", "token")
         .base_url(server.uri())
         .build()
@@ -30,11 +30,6 @@ pub(super) fn comma_separated(_specs: &Specs) -> Result<u32, String> {
             &(proptest::collection::vec(include, 1..6), any::<u128>()),
             |(values, id)| {
                 let sent = runtime.block_on(async {
-                    server.reset().await;
-                    Mock::given(matchers::any())
-                        .respond_with(ResponseTemplate::new(404))
-                        .mount(&server)
-                        .await;
                     let _ = client
                         .carts()
                         .get_cart()
@@ -43,11 +38,9 @@ pub(super) fn comma_separated(_specs: &Specs) -> Result<u32, String> {
                         .send()
                         .await;
                     server
-                        .received_requests()
-                        .await
-                        .unwrap_or_default()
+                        .take_received()
                         .pop()
-                        .and_then(|r| r.url.query().map(str::to_string))
+                        .and_then(|r| r.uri.query().map(str::to_string))
                 });
                 let expected = format!(
                     "include={}",
