@@ -316,7 +316,7 @@ mod tests {
 
     /// The gate on the simulator compiles no TLS stack; with `contract-tests/tls` it has the
     /// SDK's default one. With or without, it compiles neither HTTP/2 nor the tests' mock server
-    /// (`contract-tests/src/canned.rs` serves its recorded answers).
+    /// (`contract-tests/checks/src/canned.rs` serves its recorded answers).
     #[test]
     fn the_gate_compiles_tls_only_when_asked_and_no_mock_server() {
         let mut selection = vec!["--edges", "normal,build"];

@@ -3,7 +3,7 @@
 use contract_tests::rules::markdown_table;
 
 const START: &str =
-    "<!-- rules: generated from contract-tests/src/rules/mod.rs by `cargo xtask conformance rules` -->\n";
+    "<!-- rules: generated from contract-tests/checks/src/rules/mod.rs by `cargo xtask conformance rules` -->\n";
 const END: &str = "<!-- rules: end -->";
 
 #[test]

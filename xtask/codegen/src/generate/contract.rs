@@ -1,6 +1,6 @@
 //! The contract tests' tables that follow the spec and the generated SDK,
 //! generated so that a new operation or body needs no hand edit
-//! (`contract-tests/src/generated/`):
+//! (`contract-tests/checks/src/generated/`):
 //! - `apis.rs`: the `Api` enum, one variant per spec file;
 //! - `dispatch.rs`: for each operation, the SDK call that makes a recorded
 //!   request (client, method, each parameter's setter and type, the body);
@@ -492,7 +492,7 @@ fn vec_item(ty: &syn::Type) -> Option<syn::Type> {
 }
 
 /// Rewrites the generated module's relative paths so they name the same types
-/// from the contract-tests crate: `types::X` is the module's, `crate::X` the SDK's.
+/// from the checks crate (`carts-checks`): `types::X` is the module's, `crate::X` the SDK's.
 struct Qualify {
     module: String,
 }

@@ -245,7 +245,7 @@ pub fn check_variant_names(doc: &serde_json::Value) -> Result<()> {
 }
 
 /// Where the contract tests' generated tables go.
-pub const CONTRACT_TABLES: &str = "contract-tests/src/generated";
+pub const CONTRACT_TABLES: &str = "contract-tests/checks/src/generated";
 
 /// Computes every generated file, in memory, from the specs in `spec_dir`
 /// for the workspace at `root`: the SDK's modules and the contract tests'

@@ -464,7 +464,7 @@ fn an_additive_release_builds_the_sdk_and_the_contract_tests() {
         value(&facts, "GET /carts/{}/notes operationId"),
         Some(json!("getCartNotes"))
     );
-    let dispatch = std::fs::read_to_string(ws.path().join("contract-tests/src/generated/dispatch.rs")).unwrap();
+    let dispatch = std::fs::read_to_string(ws.path().join("contract-tests/checks/src/generated/dispatch.rs")).unwrap();
     assert!(dispatch.contains(".get_cart_notes()"), "the contract tests call it");
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let mut check = Command::new(cargo);

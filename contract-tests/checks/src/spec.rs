@@ -55,7 +55,7 @@ pub struct Specs {
 
 /// The workspace's `spec/` folder.
 pub fn default_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../spec")
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../spec")
 }
 
 /// Why the specs could not be read: the loader's error, which names the file.

@@ -278,7 +278,8 @@ pub fn write(report: &Report, dir: &Path) -> std::io::Result<()> {
     write_atomically(&dir.join("junit.xml"), to_junit(report).as_bytes())
 }
 
-pub(crate) fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+/// Writes `bytes` to `path` whole or not at all: into a file beside it, then renamed over it.
+pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let temporary = path.with_extension("partial");
     std::fs::write(&temporary, bytes)?;
     std::fs::rename(&temporary, path)

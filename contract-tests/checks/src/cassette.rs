@@ -140,9 +140,9 @@ pub enum CassetteError {
     },
 }
 
-/// The cassettes folder of this crate.
+/// The gate's cassettes folder, `contract-tests/cassettes/`.
 pub fn default_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("cassettes")
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../cassettes")
 }
 
 /// Loads every `<api>/<operationId>--<case>.yaml` under `dir`, sorted by path.
