@@ -29,20 +29,8 @@ pub struct Operation {
     pub pointer: String,
 }
 
-/// One parameter of an operation.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Parameter {
-    /// Its name on the wire.
-    pub name: String,
-    /// `path`, `query` or `header`.
-    pub location: String,
-    /// Whether it is required.
-    pub required: bool,
-    /// The resolved schema.
-    pub schema: Value,
-    /// `style: form, explode: false` arrays: one comma-separated value.
-    pub comma_separated: bool,
-}
+/// One parameter of an operation, as the shared OpenAPI reading gives it.
+pub use carts_openapi::Parameter;
 
 /// The three specs, read from `spec/`.
 #[derive(Debug, Clone)]
@@ -131,16 +119,7 @@ fn read_operations(api: Api, doc: &Value) -> Vec<Operation> {
     carts_openapi::operations(doc)
         .into_iter()
         .map(|op| {
-            let parameters = parameters(doc, &op.path, &op.method)
-                .into_iter()
-                .map(|p| Parameter {
-                    comma_separated: p.is_comma_separated(),
-                    name: p.name,
-                    location: p.location,
-                    required: p.required,
-                    schema: p.schema,
-                })
-                .collect();
+            let parameters = parameters(doc, &op.path, &op.method);
             let statuses = doc
                 .pointer(&format!("{}/responses", op.pointer))
                 .and_then(Value::as_object)
@@ -178,6 +157,10 @@ mod tests {
         );
         assert_eq!(create.statuses, ["201"]);
         let get = specs.operation(Api::CartsV3, "getCart").unwrap();
-        assert!(get.parameters.iter().any(|p| p.name == "include" && p.comma_separated));
+        assert!(
+            get.parameters
+                .iter()
+                .any(|p| p.name == "include" && p.is_comma_separated())
+        );
     }
 }

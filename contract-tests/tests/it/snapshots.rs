@@ -112,7 +112,11 @@ fn public_surface_per_operation() {
                         .iter()
                         .find(|p| p.name.to_snake_case() == name || p.name.replace(':', "_") == name)
                         .map(|p| {
-                            let how = if p.comma_separated { ", comma-separated" } else { "" };
+                            let how = if p.is_comma_separated() {
+                                ", comma-separated"
+                            } else {
+                                ""
+                            };
                             format!("{} {}{how}", p.location, p.name)
                         })
                         .unwrap_or_else(|| "body".to_string());
