@@ -315,22 +315,33 @@ mod tests {
         json!({"components": {"schemas": schemas}})
     }
 
-    fn carrier(theirs: Value, ours: Value, corresponding: &[(&str, &str)]) -> Carrier<'static> {
-        let corresponding = corresponding
-            .iter()
-            .map(|(t, o)| (t.to_string(), o.to_string()))
-            .collect();
-        // The carrier borrows both documents; a test's live as long as the test process.
-        Carrier::new(
-            Box::leak(Box::new(doc(theirs))),
-            Box::leak(Box::new(doc(ours))),
-            corresponding,
-        )
+    /// The two documents a test's carrier reads, owned by the test.
+    struct Docs {
+        theirs: Value,
+        ours: Value,
+        corresponding: BTreeMap<String, String>,
+    }
+
+    impl Docs {
+        fn carrier(&self) -> Carrier<'_> {
+            Carrier::new(&self.theirs, &self.ours, self.corresponding.clone())
+        }
+    }
+
+    fn docs(theirs: Value, ours: Value, corresponding: &[(&str, &str)]) -> Docs {
+        Docs {
+            theirs: doc(theirs),
+            ours: doc(ours),
+            corresponding: corresponding
+                .iter()
+                .map(|(t, o)| (t.to_string(), o.to_string()))
+                .collect(),
+        }
     }
 
     #[test]
     fn a_component_of_ours_with_the_same_facts_is_found_whatever_its_name() {
-        let mut carrier = carrier(
+        let docs = docs(
             json!({"note_Thing": {"type": "object", "description": "Theirs.", "properties": {
                 "id": {"type": "integer", "example": 3}, "text": {"type": "string"}}, "required": ["id"]}}),
             json!({
@@ -341,6 +352,7 @@ mod tests {
             }),
             &[],
         );
+        let mut carrier = docs.carrier();
         assert_eq!(carrier.counterpart("note_Thing"), Counterpart::Ours("Note".into()));
     }
 
@@ -354,18 +366,20 @@ mod tests {
                 "status": {"type": "integer"}, "detail": {"type": "string"}}},
             "Empty": {"type": "object"}
         });
-        let mut with_votes = carrier(
+        let with_votes_docs = docs(
             theirs.clone(),
             ours.clone(),
             &[("meta_open", "ResponseMeta"), ("Error", "ErrorBody")],
         );
+        let mut with_votes = with_votes_docs.carrier();
         assert_eq!(
             with_votes.counterpart("meta_open"),
             Counterpart::Ours("ResponseMeta".into())
         );
         assert_eq!(with_votes.counterpart("Error"), Counterpart::Ours("ErrorBody".into()));
         // Without the correspondence, only a component with exactly the same facts will do.
-        let mut without = carrier(theirs, ours, &[]);
+        let without_docs = docs(theirs, ours, &[]);
+        let mut without = without_docs.carrier();
         assert_eq!(without.counterpart("meta_open"), Counterpart::Ours("Empty".into()));
         assert_eq!(
             without.counterpart("Error"),
@@ -384,7 +398,8 @@ mod tests {
             json!({"CartStatus": {"type": "integer"}}),
             json!({"CartStatus": {"type": "string", "enum": ["open", "closed", "held", "lost"]}}),
         ] {
-            let mut carrier = carrier(theirs.clone(), ours.clone(), &[("Status", "CartStatus")]);
+            let docs = docs(theirs.clone(), ours.clone(), &[("Status", "CartStatus")]);
+            let mut carrier = docs.carrier();
             assert_eq!(
                 carrier.counterpart("Status"),
                 Counterpart::Carried {
@@ -398,7 +413,7 @@ mod tests {
 
     #[test]
     fn carried_names_are_ours_and_never_clash() {
-        let mut carrier = carrier(
+        let docs = docs(
             json!({
                 "cart_Note": {"type": "object", "properties": {"a": {"type": "string"}}},
                 "CartNote": {"type": "object", "properties": {"b": {"type": "string"}}},
@@ -407,6 +422,7 @@ mod tests {
             json!({"Currency": {"type": "object", "properties": {"code": {"type": "string"}}}}),
             &[],
         );
+        let mut carrier = docs.carrier();
         let name = |c: Counterpart| match c {
             Counterpart::Carried { name, new: true } => name,
             other => panic!("{other:?}"),
@@ -426,7 +442,8 @@ mod tests {
 
     #[test]
     fn missing_carried_components_are_found_through_each_other() {
-        let mut carrier = carrier(json!({}), json!({}), &[]);
+        let docs = docs(json!({}), json!({}), &[]);
+        let mut carrier = docs.carrier();
         carrier.store("A", json!({"properties": {"b": {"$ref": "#/components/schemas/B"}}}));
         carrier.store("B", json!({"items": {"$ref": "#/components/schemas/A"}}));
         carrier.store("C", json!({"type": "string"}));
