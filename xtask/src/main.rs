@@ -380,7 +380,7 @@ mod tests {
     /// dependency of one of the tasks' packages too. The gate is left out: it compiles its HTTP
     /// stack (hyper, futures-util and what lies above them) without the features the tests'
     /// mock server turns on, which costs one more build of that stack when it runs after the
-    /// tests and spares a fresh clone's gate about 6 s of CPU.
+    /// tests and spares a fresh clone's gate 7 to 18 s of CPU (the README, "How long it takes").
     #[test]
     fn the_generator_compiles_its_dependencies_as_the_tests_do() {
         let mut tasks_selection = vec!["--edges", "normal,build"];
